@@ -1,0 +1,99 @@
+// The daemon's configuration as plain, validated structs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/http_server.hpp"
+#include "core/secret.hpp"
+#include "core/url.hpp"
+
+namespace webhookd {
+
+using Milliseconds = std::chrono::milliseconds;
+using Seconds = std::chrono::seconds;
+
+/// `server:` the listener for PayPro's calls. Cannot change on reload.
+struct ServerConfig {
+  HostPort listen{"127.0.0.1", 8080};
+  std::string path = "/webhooks/paypro";
+  std::optional<TlsFiles> tls;
+  size_t max_body_bytes = 65536;
+  Milliseconds read_timeout{10000};
+  int threads = 2;  ///< Asio threads for both listeners
+};
+
+/// `admin:` the localhost listener for /healthz, /readyz. Cannot change on reload.
+struct AdminConfig {
+  HostPort listen{"127.0.0.1", 9091};
+};
+
+/// `paypro:` how to reach PayPro and check its calls.
+struct PayProConfig {
+  Url api_base;  ///< default https://api.paypro.nl
+  Secret api_key;
+  std::vector<Secret> webhook_secrets;
+  int64_t timestamp_tolerance_s = 600;
+  Milliseconds connect_timeout{5000};
+  Milliseconds request_timeout{10000};
+  std::string ca_file;  ///< optional extra CA bundle for api_base
+};
+
+/// `database:` PostgreSQL and the inbox writer that group-commits webhooks.
+struct DatabaseConfig {
+  Secret url;                   ///< libpq connection string or URI; may hold a password
+  int inbox_writers = 2;        ///< connections that commit inbox batches
+  size_t queue_capacity = 20000;   ///< webhooks waiting for a commit before 503
+  size_t max_batch = 2000;      ///< rows per inbox transaction at most
+};
+
+/// `verifier:` workers that re-fetch events from PayPro.
+struct VerifierConfig {
+  int workers = 4;
+  int batch_size = 32;      ///< events claimed per round trip
+  Seconds lease{120};       ///< a claim expires after this, if its worker died
+  Seconds max_backoff{600};
+};
+
+/// `processor:` workers that dispatch verified events to handlers.
+struct ProcessorConfig {
+  int workers = 2;
+  int batch_size = 100;
+  int max_attempts = 10;    ///< then the event is dead
+  Seconds max_backoff{3600};
+};
+
+/// `log:`
+struct LogConfig {
+  std::string level = "info";  ///< trace, debug, info, warn, error
+  bool json = false;           ///< format: json instead of text
+};
+
+/// `log: {}` handler: one structured line per event.
+struct LogHandlerSpec {};
+
+/// One entry of `handlers:`.
+struct HandlerConfig {
+  std::string name;
+  std::vector<std::string> on;  ///< "payment.paid", "payment.*", "*"
+  std::variant<LogHandlerSpec> spec;
+  int line = 0;  ///< where it was defined, for messages
+};
+
+struct Config {
+  std::string file;  ///< where it was read from
+  ServerConfig server;
+  AdminConfig admin;
+  PayProConfig paypro;
+  DatabaseConfig database;
+  VerifierConfig verifier;
+  ProcessorConfig processor;
+  LogConfig log;
+  std::vector<HandlerConfig> handlers;
+};
+
+}  // namespace webhookd
