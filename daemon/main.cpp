@@ -1,1 +1,73 @@
-int main() {}
+// paypro-webhookd: entry point.
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "config/config_loader.hpp"
+#include "core/version.hpp"
+#include "daemon/cli.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/inspect.hpp"
+#include "daemon/logging.hpp"
+#include "handlers/handler_factory.hpp"
+
+namespace {
+
+// Each connection is a descriptor: lift the soft limit to the hard one so
+// that bursts of connections are not refused by a low default.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace webhookd;
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  const EnvLookup env = ProcessEnvironment();
+  auto command = ParseCommandLine(args, env);
+  if (!command) {
+    fmt::print(stderr, "paypro-webhookd: {}\n", command.error().reason);
+    return kExitUsage;
+  }
+  switch (command->mode) {
+    case CommandLine::Mode::kHelp:
+      fmt::print("{}", UsageText());
+      return kExitOk;
+    case CommandLine::Mode::kVersion:
+      fmt::print("paypro-webhookd {}\n", kVersion);
+      return kExitOk;
+    default:
+      break;
+  }
+  auto config = LoadConfigFile(command->config_path, env);
+  if (config) {
+    // Handler definitions are part of a valid config.
+    if (auto table = BuildDispatchTable(config->handlers); !table) config = table.take_error();
+  }
+  if (!config) {
+    fmt::print(stderr, "paypro-webhookd: invalid configuration: {}\n", config.error().detail);
+    return kExitConfig;
+  }
+  switch (command->mode) {
+    case CommandLine::Mode::kCheckConfig:
+      fmt::print("{}: configuration is valid\n", command->config_path);
+      return kExitOk;
+    case CommandLine::Mode::kShowEvent:
+      return ShowEvent(*config, command->event_id);
+    case CommandLine::Mode::kListEvents:
+      return ListEvents(*config, command->state, command->limit);
+    default:
+      break;
+  }
+  RaiseDescriptorLimit();
+  ConfigureLogging(config->log);
+  return RunDaemon(*config);
+}

@@ -1,0 +1,18 @@
+// Reads the `handlers:` list of the config: names, event patterns and kinds.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace webhookd {
+
+/// Reads `handlers:` from the top-level map; errors go to `root.reader()`.
+std::vector<HandlerConfig> ReadHandlers(const YamlMap& root);
+
+/// True for "*", "<resource>.*" and "<resource>.<action>" with [a-z_]+ parts.
+bool IsEventPattern(std::string_view pattern);
+
+}  // namespace webhookd

@@ -1,0 +1,43 @@
+// The webhook intake decision: a pure function from request to verdict.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/http_message.hpp"
+#include "core/result.hpp"
+#include "core/secret.hpp"
+
+namespace webhookd {
+
+struct IntakeSettings {
+  std::string_view path;              ///< the webhook path, e.g. /webhooks/paypro
+  std::span<const Secret> secrets;    ///< any of them may sign
+  int64_t timestamp_tolerance_s = 600;
+};
+
+/// A call that passed every check: ready for the inbox.
+struct AcceptedWebhook {
+  std::string event_id;
+  std::string event_type;  ///< as posted; "" when absent
+  std::string body;
+};
+
+/// Decides what to do with a request to the webhook listener, in this order:
+/// path (404), method (405), repeated PayPro headers (400), timestamp syntax
+/// (400), signature (401), timestamp freshness (401), body (400). Checking
+/// the signature before parsing means unauthenticated bodies are never parsed.
+/// Takes the request by value to move its body out.
+Result<AcceptedWebhook> DecideIntake(ServerRequest request, const IntakeSettings& settings, int64_t now);
+
+/// The id and type of a posted Event object. The body must be a JSON object
+/// with exactly one `id`, a string that IsValidEventId accepts.
+struct PostedEvent {
+  std::string id;
+  std::string event_type;
+};
+Result<PostedEvent> ParsePostedEvent(std::string_view body);
+
+}  // namespace webhookd

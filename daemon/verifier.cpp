@@ -1,0 +1,147 @@
+// Verification workers.
+#include "daemon/verifier.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+
+#include "daemon/backoff.hpp"
+#include "daemon/worker_identity.hpp"
+#include "handlers/event.hpp"
+#include "storage/database.hpp"
+
+namespace webhookd {
+
+namespace {
+
+constexpr auto kIdlePoll = std::chrono::milliseconds(250);
+constexpr auto kReconnectPause = std::chrono::milliseconds(1000);
+constexpr auto kFirstRetry = std::chrono::milliseconds(1000);
+
+VerificationResult Retry(const ClaimedEvent& claimed, std::string error, const VerifierConfig& config,
+                         double jitter, std::optional<std::chrono::seconds> retry_after) {
+  VerificationResult result;
+  result.event_id = claimed.event_id;
+  result.kind = VerificationResult::Kind::kRetry;
+  result.error = std::move(error);
+  result.delay = RetryDelay(claimed.attempts + 1, kFirstRetry, config.max_backoff, jitter, retry_after);
+  return result;
+}
+
+}  // namespace
+
+VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, const VerifierConfig& config,
+                              double jitter) {
+  switch (fetch.verdict) {
+    case FetchVerdict::kNotFound: {
+      VerificationResult result;
+      result.event_id = claimed.event_id;
+      result.kind = VerificationResult::Kind::kRejected;
+      result.error = std::move(fetch.detail);
+      return result;
+    }
+    case FetchVerdict::kAuthFailed:
+    case FetchVerdict::kRetry:
+      return Retry(claimed, std::move(fetch.detail), config, jitter, fetch.retry_after);
+    case FetchVerdict::kFound:
+      break;
+  }
+  auto event = DecodeEvent(fetch.body);
+  if (!event) {
+    return Retry(claimed, "PayPro's copy is malformed: " + event.error().detail, config, jitter, std::nullopt);
+  }
+  if (event->id != claimed.event_id) {
+    return Retry(claimed, "PayPro answered with another event id: " + event->id, config, jitter, std::nullopt);
+  }
+  VerificationResult result;
+  result.event_id = claimed.event_id;
+  result.kind = VerificationResult::Kind::kVerified;
+  result.copy = {std::move(event->type_name), std::move(event->resource_type), std::move(event->resource_id),
+                 std::move(event->created_at), std::move(fetch.body)};
+  return result;
+}
+
+Verifier::Verifier(const Config& config, WorkSignal& received, WorkSignal& verified, PipelineStats& stats)
+    : config_(config), received_(received), verified_(verified), stats_(stats) {}
+
+Verifier::~Verifier() { Stop(); }
+
+void Verifier::Start() {
+  for (int i = 0; i < config_.verifier.workers; ++i) workers_.emplace_back([this, i] { RunWorker(i); });
+}
+
+void Verifier::Stop() {
+  stopping_ = true;
+  received_.Notify();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+void Verifier::RunWorker(int index) {
+  const std::string owner = WorkerIdentity("verifier", index);
+  PayProApi api(config_.paypro);
+  std::unique_ptr<pqxx::connection> connection;
+  while (!stopping_) {
+    if (!connection) {
+      auto connected = ConnectDatabase(config_.database.url);
+      if (!connected) {
+        spdlog::warn("verifier: {}", connected.error().detail);
+        received_.WaitFor(kReconnectPause);
+        continue;
+      }
+      connection = std::move(*connected);
+    }
+    try {
+      if (!VerifyBatch(*connection, api, owner)) received_.WaitFor(kIdlePoll);
+    } catch (const std::exception& e) {
+      // Claims made before the failure expire with their lease.
+      spdlog::warn("verifier: database error, reconnecting: {}", RedactPassword(e.what(), config_.database.url));
+      connection.reset();
+    }
+  }
+}
+
+bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner) {
+  const std::vector<ClaimedEvent> claimed =
+      ClaimForVerification(connection, owner, config_.verifier.batch_size, config_.verifier.lease);
+  if (claimed.empty()) return false;
+  std::vector<VerificationResult> results;
+  results.reserve(claimed.size());
+  bool any_verified = false;
+  for (const ClaimedEvent& event : claimed) {
+    if (stopping_) {
+      results.push_back({event.event_id, VerificationResult::Kind::kRelease, {}, {}, {}});
+      continue;
+    }
+    ++stats_.api_calls;
+    EventFetch fetch = api.FetchEvent(event.event_id);
+    if (fetch.verdict == FetchVerdict::kRetry || fetch.verdict == FetchVerdict::kAuthFailed) ++stats_.api_failures;
+    if (fetch.verdict == FetchVerdict::kAuthFailed) spdlog::error("verifier: {}", fetch.detail);
+    VerificationResult result = JudgeFetch(event, std::move(fetch), config_.verifier, JitterDraw());
+    switch (result.kind) {
+      case VerificationResult::Kind::kVerified:
+        ++stats_.verified;
+        any_verified = true;
+        if (!event.posted_type.empty() && event.posted_type != result.copy.event_type) {
+          spdlog::warn("event {}: posted as {} but PayPro says {}", event.event_id, event.posted_type,
+                       result.copy.event_type);
+        }
+        spdlog::info("event {} verified ({})", event.event_id, result.copy.event_type);
+        break;
+      case VerificationResult::Kind::kRejected:
+        ++stats_.rejected;
+        spdlog::info("event {} rejected: {}", event.event_id, result.error);
+        break;
+      default:
+        ++stats_.verify_retries;
+        spdlog::info("event {} not verified yet, retry in {} ms: {}", event.event_id, result.delay.count(),
+                     result.error);
+    }
+    results.push_back(std::move(result));
+  }
+  RecordVerification(connection, owner, results);
+  if (any_verified) verified_.Notify();
+  return true;
+}
+
+}  // namespace webhookd

@@ -1,0 +1,53 @@
+// Workers that re-fetch received events from PayPro and store PayPro's copy.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/work_signal.hpp"
+#include "daemon/pipeline_stats.hpp"
+#include "paypro/api_client.hpp"
+#include "storage/verification_queue.hpp"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace webhookd {
+
+/// Decides what one fetch means for the stored event (pure): PayPro's copy
+/// becomes the truth, a 404 rejects, everything else is tried again later.
+VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, const VerifierConfig& config,
+                              double jitter);
+
+/// Each worker owns a database connection and a keep-alive API connection,
+/// claims a batch of due events under a lease, fetches each one, and records
+/// the outcomes in one transaction. No API call ever happens on the request
+/// path: intake only stores.
+class Verifier {
+ public:
+  Verifier(const Config& config, WorkSignal& received, WorkSignal& verified, PipelineStats& stats);
+  ~Verifier();
+
+  void Start();
+  /// Finishes the fetch in progress, releases unfetched claims, joins.
+  void Stop();
+
+ private:
+  void RunWorker(int index);
+  /// One claim-fetch-record round; false when there was nothing to do.
+  bool VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner);
+
+  const Config config_;
+  WorkSignal& received_;
+  WorkSignal& verified_;
+  PipelineStats& stats_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace webhookd

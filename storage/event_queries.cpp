@@ -1,0 +1,49 @@
+// JSON views built by PostgreSQL itself, so formats and escaping are its own.
+#include "storage/event_queries.hpp"
+
+#include <pqxx/pqxx>
+
+namespace webhookd {
+
+namespace {
+
+constexpr const char* kSummaryColumns =
+    "'id', event_id, 'event_type', event_type, 'state', state, 'attempts', attempts,"
+    " 'source', source, 'resource_type', resource_type, 'resource_id', resource_id,"
+    " 'created_at', paypro_created_at, 'received_at', received_at, 'verified_at', verified_at,"
+    " 'processed_at', processed_at, 'next_attempt_at', next_attempt_at, 'last_error', last_error";
+
+}  // namespace
+
+std::optional<std::string> ShowEventJson(pqxx::connection_base& connection, const std::string& event_id) {
+  pqxx::read_transaction tx(connection);
+  const pqxx::result rows = tx.exec_params(
+      std::string("SELECT json_build_object(") + kSummaryColumns +
+          ", 'verified', verified_body::json, 'posted', raw_body::json)::text"
+          " FROM paypro_events WHERE event_id = $1",
+      event_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::vector<std::string> ListEventsJson(pqxx::connection_base& connection, const std::optional<std::string>& state,
+                                        int limit) {
+  pqxx::read_transaction tx(connection);
+  const pqxx::result rows = tx.exec_params(
+      std::string("SELECT json_build_object(") + kSummaryColumns +
+          ")::text FROM paypro_events WHERE ($1::text IS NULL OR state = $1) ORDER BY seq DESC LIMIT $2",
+      state, limit);
+  std::vector<std::string> lines;
+  lines.reserve(rows.size());
+  for (const auto& row : rows) lines.push_back(row[0].as<std::string>());
+  return lines;
+}
+
+std::string CountByStateJson(pqxx::connection_base& connection) {
+  pqxx::read_transaction tx(connection);
+  return tx.exec1("SELECT coalesce(json_object_agg(state, n), '{}')::text FROM"
+                  " (SELECT state, count(*) AS n FROM paypro_events GROUP BY state) s")[0]
+      .as<std::string>();
+}
+
+}  // namespace webhookd

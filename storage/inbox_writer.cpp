@@ -1,0 +1,138 @@
+// Inbox writer threads: batch, insert, commit, answer.
+#include "storage/inbox_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+
+#include "storage/database.hpp"
+
+namespace webhookd {
+
+namespace {
+
+constexpr auto kReconnectPause = std::chrono::milliseconds(500);
+
+std::string BuildInsert(pqxx::work& tx, const std::vector<InboxItem>& batch) {
+  std::string sql = "INSERT INTO paypro_events (event_id, event_type, raw_body) VALUES ";
+  size_t size = sql.size() + 32;
+  for (const InboxItem& item : batch) size += item.body.size() + item.event_id.size() + item.event_type.size() + 16;
+  sql.reserve(size);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (i > 0) sql += ',';
+    sql += '(';
+    sql += tx.quote(batch[i].event_id);
+    sql += ',';
+    sql += tx.quote(batch[i].event_type);
+    sql += ',';
+    sql += tx.quote(batch[i].body);
+    sql += ')';
+  }
+  sql += " ON CONFLICT (event_id) DO NOTHING";
+  return sql;
+}
+
+}  // namespace
+
+InboxWriter::InboxWriter(Secret database_url, const DatabaseConfig& config, WorkSignal& stored,
+                         InboxStats& stats)
+    : database_url_(std::move(database_url)), config_(config), stored_(stored), stats_(stats) {}
+
+InboxWriter::~InboxWriter() { Stop(); }
+
+void InboxWriter::Start() {
+  for (int i = 0; i < config_.inbox_writers; ++i) threads_.emplace_back([this] { Run(); });
+}
+
+void InboxWriter::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+Status InboxWriter::Submit(InboxItem item) {
+  if (!healthy_) {
+    ++stats_.rejected_down;
+    return MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "database unreachable");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= config_.queue_capacity ||
+        queued_bytes_ + item.body.size() > kMaxQueuedBytes) {
+      ++stats_.rejected_full;
+      return MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "inbox queue full");
+    }
+    queued_bytes_ += item.body.size();
+    queue_.push_back(std::move(item));
+  }
+  queued_.notify_one();
+  return Ok{};
+}
+
+std::vector<InboxItem> InboxWriter::TakeBatch() {
+  std::unique_lock lock(mutex_);
+  queued_.wait_for(lock, kReconnectPause, [&] { return stopping_ || !queue_.empty(); });
+  std::vector<InboxItem> batch;
+  const size_t count = std::min(queue_.size(), config_.max_batch);
+  batch.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    queued_bytes_ -= queue_.front().body.size();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+void InboxWriter::Complete(std::vector<InboxItem>& batch, const Status& status) {
+  for (InboxItem& item : batch) item.done(status);
+  batch.clear();
+}
+
+void InboxWriter::Run() {
+  std::unique_ptr<pqxx::connection> connection;
+  while (true) {
+    std::vector<InboxItem> batch = TakeBatch();
+    if (batch.empty()) {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    if (!connection) {
+      auto connected = ConnectDatabase(database_url_);
+      if (!connected) {
+        if (healthy_.exchange(false)) spdlog::error("inbox: {}; answering 503", connected.error().detail);
+        Complete(batch, connected.error());
+        std::this_thread::sleep_for(kReconnectPause);
+        continue;
+      }
+      connection = std::move(*connected);
+      if (!healthy_.exchange(true)) spdlog::info("inbox: database reachable again");
+    }
+    if (batch.empty()) continue;
+    try {
+      pqxx::work tx(*connection);
+      tx.exec0(BuildInsert(tx, batch));
+      tx.commit();
+      ++stats_.batches;
+      stats_.rows_committed += batch.size();
+      Complete(batch, Ok{});
+      stored_.Notify();
+    } catch (const pqxx::broken_connection& e) {
+      // Includes a commit whose outcome is unknown: answering 503 is safe,
+      // PayPro's retry lands on ON CONFLICT DO NOTHING.
+      connection.reset();
+      healthy_ = false;
+      spdlog::error("inbox: lost the database connection: {}", RedactPassword(e.what(), database_url_));
+      Complete(batch, MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "database connection lost"));
+    } catch (const std::exception& e) {
+      spdlog::error("inbox: batch of {} not stored: {}", batch.size(), e.what());
+      connection.reset();
+      Complete(batch, MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "insert failed"));
+    }
+  }
+}
+
+}  // namespace webhookd

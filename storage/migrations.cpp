@@ -1,0 +1,95 @@
+// The schema, version by version.
+#include "storage/migrations.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <pqxx/pqxx>
+
+namespace webhookd {
+
+namespace {
+
+// Keyed by a constant, so that every daemon sharing the database takes the same lock.
+constexpr std::string_view kLockSql = "SELECT pg_advisory_lock(hashtext('paypro-webhookd:migrations'))";
+constexpr std::string_view kUnlockSql = "SELECT pg_advisory_unlock(hashtext('paypro-webhookd:migrations'))";
+
+constexpr std::string_view kEventsTable = R"sql(
+CREATE TABLE paypro_events (
+  event_id          text PRIMARY KEY,
+  seq               bigint GENERATED ALWAYS AS IDENTITY,
+  event_type        text NOT NULL,
+  resource_type     text,
+  resource_id       text,
+  paypro_created_at timestamptz,
+  state             text NOT NULL DEFAULT 'received'
+                    CHECK (state IN ('received', 'verified', 'processed', 'rejected', 'failed', 'dead')),
+  source            text NOT NULL DEFAULT 'webhook' CHECK (source IN ('webhook', 'backfill')),
+  attempts          integer NOT NULL DEFAULT 0,
+  next_attempt_at   timestamptz NOT NULL DEFAULT now(),
+  lease_owner       text,
+  lease_until       timestamptz,
+  last_error        text,
+  raw_body          text,
+  verified_body     text,
+  received_at       timestamptz NOT NULL DEFAULT now(),
+  verified_at       timestamptz,
+  processed_at      timestamptz,
+  updated_at        timestamptz NOT NULL DEFAULT now()
+);
+-- Work queues: partial indexes stay small because finished rows leave them.
+CREATE INDEX paypro_events_to_verify ON paypro_events (next_attempt_at) WHERE state = 'received';
+CREATE INDEX paypro_events_to_process ON paypro_events (next_attempt_at) WHERE state IN ('verified', 'failed');
+CREATE INDEX paypro_events_newest ON paypro_events (seq DESC);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "events inbox", kEventsTable},
+};
+
+Result<int> CurrentVersion(pqxx::connection_base& connection) {
+  pqxx::nontransaction tx(connection);
+  tx.exec0(
+      "CREATE TABLE IF NOT EXISTS paypro_schema_migrations ("
+      " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+  return tx.exec1("SELECT coalesce(max(version), 0) FROM paypro_schema_migrations")[0].as<int>();
+}
+
+}  // namespace
+
+std::span<const Migration> AllMigrations() { return kMigrations; }
+
+Result<int> SchemaVersion(pqxx::connection_base& connection) {
+  try {
+    pqxx::nontransaction tx(connection);
+    const auto exists = tx.exec1("SELECT to_regclass('paypro_schema_migrations') IS NOT NULL")[0].as<bool>();
+    if (!exists) return 0;
+    return tx.exec1("SELECT coalesce(max(version), 0) FROM paypro_schema_migrations")[0].as<int>();
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kUnavailable, "database unavailable", e.what());
+  }
+}
+
+Result<int> ApplyMigrations(pqxx::connection_base& connection) {
+  try {
+    pqxx::nontransaction(connection).exec(std::string(kLockSql));
+    auto version = CurrentVersion(connection);
+    for (const Migration& migration : kMigrations) {
+      if (migration.version <= *version) continue;
+      pqxx::work tx(connection);
+      tx.exec(std::string(migration.sql));
+      tx.exec_params0("INSERT INTO paypro_schema_migrations (version, name) VALUES ($1, $2)",
+                      migration.version, std::string(migration.name));
+      tx.commit();
+      spdlog::info("applied migration {} ({})", migration.version, migration.name);
+      version = migration.version;
+    }
+    pqxx::nontransaction(connection).exec(std::string(kUnlockSql));
+    return version;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kUnavailable, "migration failed", fmt::format("applying migrations: {}", e.what()));
+  }
+}
+
+}  // namespace webhookd

@@ -1,0 +1,35 @@
+// Verified events waiting for their handlers: claims and outcomes, all
+// inside the caller's transaction so handler effects commit with them.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace webhookd {
+
+struct ProcessingClaim {
+  std::string event_id;
+  std::string verified_body;
+  int attempts = 0;  ///< failed processing attempts so far
+};
+
+/// Locks up to `limit` due events (verified, or failed and due again) for the
+/// rest of `tx`, oldest in PayPro's history first. The row locks are the
+/// claim: if the daemon dies, PostgreSQL rolls the transaction back and the
+/// events are due again at once, with no lease to wait for.
+std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit);
+
+/// Marks events processed.
+void MarkProcessed(pqxx::transaction_base& tx, const std::vector<std::string>& event_ids);
+
+/// Records a failed attempt: `failed` and due again after `delay`, or `dead`
+/// when `dead` is set.
+void MarkFailed(pqxx::transaction_base& tx, const std::string& event_id, const std::string& error,
+                std::chrono::milliseconds delay, bool dead);
+
+}  // namespace webhookd

@@ -1,0 +1,51 @@
+// Received events waiting to be re-fetched from PayPro: leased claims, results.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace webhookd {
+
+struct ClaimedEvent {
+  std::string event_id;
+  std::string posted_type;  ///< event_type as posted in the webhook
+  int attempts = 0;         ///< failed verification attempts so far
+};
+
+/// PayPro's copy of an event, reduced to the columns we index.
+struct VerifiedCopy {
+  std::string event_type;
+  std::string resource_type;
+  std::string resource_id;
+  std::string created_at;  ///< RFC 3339
+  std::string body;
+};
+
+/// The outcome of one verification attempt.
+struct VerificationResult {
+  enum class Kind { kVerified, kRejected, kRetry, kRelease };
+  std::string event_id;
+  Kind kind = Kind::kRetry;
+  VerifiedCopy copy;                   ///< for kVerified
+  std::string error;                   ///< for kRejected and kRetry
+  std::chrono::milliseconds delay{0};  ///< for kRetry
+};
+
+/// Claims up to `limit` received events that are due and not leased by a
+/// live worker (FOR UPDATE SKIP LOCKED, so workers and daemons never wait for
+/// each other). The lease lets another worker take over if `owner` dies.
+std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection, std::string_view owner,
+                                               int limit, std::chrono::seconds lease);
+
+/// Stores the results in one transaction. A row whose lease `owner` lost
+/// (expired and taken over) is left alone.
+void RecordVerification(pqxx::connection_base& connection, std::string_view owner,
+                        const std::vector<VerificationResult>& results);
+
+}  // namespace webhookd

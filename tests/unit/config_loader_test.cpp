@@ -1,0 +1,369 @@
+// Tests for the YAML config loader: defaults, every key, ${NAME}, and exact error details.
+#include "config/config_loader.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace webhookd {
+namespace {
+
+const std::string kApiKey = "api-key-SECRET-1";
+const std::string kWebhookSecret = "webhook-SECRET-2";
+const std::string kDatabaseUrl = "postgresql://app:db-SECRET-3@db:5432/app";
+
+// Lines 1 to 5; tests append their own sections from line 6 on.
+const std::string kMinimal =
+    "paypro:\n"
+    "  api_key: ${PAYPRO_API_KEY}\n"
+    "  webhook_secrets: ${PAYPRO_WEBHOOK_SECRET}\n"
+    "database:\n"
+    "  url: ${DATABASE_URL}\n";
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    const auto found = vars.find(std::string(name));
+    if (found == vars.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+EnvLookup TestEnv() {
+  return FakeEnv({{"PAYPRO_API_KEY", kApiKey},
+                  {"PAYPRO_WEBHOOK_SECRET", kWebhookSecret},
+                  {"DATABASE_URL", kDatabaseUrl},
+                  {"EMPTY", ""},
+                  {"THREADS", "8"}});
+}
+
+Result<Config> Parse(const std::string& yaml, const EnvLookup& env = TestEnv()) {
+  return ParseConfig(yaml, "config.yaml", env);
+}
+
+// The error detail of a config that must fail, or a marker when it parsed.
+std::string ErrorOf(const std::string& yaml, const EnvLookup& env = TestEnv()) {
+  const auto config = Parse(yaml, env);
+  if (config.ok()) return "(parsed without error)";
+  EXPECT_EQ(config.error().code, ErrorCode::kConfig);
+  EXPECT_EQ(config.error().reason, "invalid configuration");
+  return config.error().detail;
+}
+
+// A file that exists for the test's duration.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& name, const std::string& text = "x\n")
+      : path_(std::filesystem::temp_directory_path() /
+              ("config_loader_test_" + std::to_string(::getpid()) + "_" + name)) {
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
+  const auto config = Parse(kMinimal);
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->file, "config.yaml");
+  EXPECT_EQ(config->server.listen.ToString(), "127.0.0.1:8080");
+  EXPECT_EQ(config->server.path, "/webhooks/paypro");
+  EXPECT_FALSE(config->server.tls.has_value());
+  EXPECT_EQ(config->server.max_body_bytes, 65536u);
+  EXPECT_EQ(config->server.read_timeout, Milliseconds(10000));
+  EXPECT_EQ(config->server.threads, 2);
+  EXPECT_EQ(config->admin.listen.ToString(), "127.0.0.1:9091");
+  EXPECT_EQ(config->paypro.api_base.ToString(), "https://api.paypro.nl");
+  EXPECT_TRUE(config->paypro.api_base.tls);
+  EXPECT_EQ(config->paypro.api_base.port, "443");
+  EXPECT_EQ(config->paypro.api_key.Reveal(), kApiKey);
+  ASSERT_EQ(config->paypro.webhook_secrets.size(), 1u);
+  EXPECT_EQ(config->paypro.webhook_secrets[0].Reveal(), kWebhookSecret);
+  EXPECT_EQ(config->paypro.timestamp_tolerance_s, 600);
+  EXPECT_EQ(config->paypro.connect_timeout, Milliseconds(5000));
+  EXPECT_EQ(config->paypro.request_timeout, Milliseconds(10000));
+  EXPECT_EQ(config->paypro.ca_file, "");
+  EXPECT_EQ(config->database.url.Reveal(), kDatabaseUrl);
+  EXPECT_EQ(config->database.inbox_writers, 2);
+  EXPECT_EQ(config->database.queue_capacity, 20000u);
+  EXPECT_EQ(config->database.max_batch, 2000u);
+  EXPECT_EQ(config->verifier.workers, 4);
+  EXPECT_EQ(config->verifier.batch_size, 32);
+  EXPECT_EQ(config->verifier.lease, Seconds(120));
+  EXPECT_EQ(config->verifier.max_backoff, Seconds(600));
+  EXPECT_EQ(config->processor.workers, 2);
+  EXPECT_EQ(config->processor.batch_size, 100);
+  EXPECT_EQ(config->processor.max_attempts, 10);
+  EXPECT_EQ(config->processor.max_backoff, Seconds(3600));
+  EXPECT_EQ(config->log.level, "info");
+  EXPECT_FALSE(config->log.json);
+  EXPECT_TRUE(config->handlers.empty());
+}
+
+TEST(ConfigLoader, ReadsEveryKeyOfFullConfig) {
+  const TempFile cert("cert.pem");
+  const TempFile key("key.pem");
+  const TempFile ca("ca.pem");
+  const std::string yaml =
+      "server:\n"
+      "  listen: '[::1]:8443'\n"
+      "  path: /hooks/in\n"
+      "  tls: {cert_file: " + cert.path() + ", key_file: " + key.path() + "}\n"
+      "  max_body_bytes: 1024\n"
+      "  read_timeout_ms: 250\n"
+      "  threads: ${THREADS}\n"
+      "admin: {listen: 0.0.0.0:9999}\n"
+      "paypro:\n"
+      "  api_base: http://127.0.0.1:7000/sandbox/\n"
+      "  api_key: literal-key\n"
+      "  webhook_secrets: [new-secret, old-secret]\n"
+      "  timestamp_tolerance_s: 30\n"
+      "  connect_timeout_ms: 100\n"
+      "  request_timeout_ms: 200\n"
+      "  ca_file: " + ca.path() + "\n"
+      "database: {url: 'host=/run/postgresql dbname=hooks', inbox_writers: 3, "
+      "queue_capacity: 50, max_batch: 5}\n"
+      "verifier: {workers: 5, batch_size: 6, lease_s: 7, max_backoff_s: 8}\n"
+      "processor: {workers: 9, batch_size: 10, max_attempts: 11, max_backoff_s: 12}\n"
+      "log: {level: debug, format: json}\n"
+      "handlers:\n"
+      "  - name: audit\n"
+      "    on: '*'\n"
+      "    log: {}\n"
+      "  - name: paid_2\n"
+      "    on: [payment.paid, chargeback.*]\n"
+      "    log:\n";
+  const auto config = Parse(yaml);
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->server.listen.host, "::1");
+  EXPECT_EQ(config->server.listen.port, 8443);
+  EXPECT_EQ(config->server.path, "/hooks/in");
+  ASSERT_TRUE(config->server.tls.has_value());
+  EXPECT_EQ(config->server.tls->cert_file, cert.path());
+  EXPECT_EQ(config->server.tls->key_file, key.path());
+  EXPECT_EQ(config->server.max_body_bytes, 1024u);
+  EXPECT_EQ(config->server.read_timeout, Milliseconds(250));
+  EXPECT_EQ(config->server.threads, 8);
+  EXPECT_EQ(config->admin.listen.ToString(), "0.0.0.0:9999");
+  EXPECT_EQ(config->paypro.api_base.ToString(), "http://127.0.0.1:7000/sandbox");
+  EXPECT_EQ(config->paypro.api_key.Reveal(), "literal-key");
+  ASSERT_EQ(config->paypro.webhook_secrets.size(), 2u);
+  EXPECT_EQ(config->paypro.webhook_secrets[0].Reveal(), "new-secret");
+  EXPECT_EQ(config->paypro.webhook_secrets[1].Reveal(), "old-secret");
+  EXPECT_EQ(config->paypro.timestamp_tolerance_s, 30);
+  EXPECT_EQ(config->paypro.connect_timeout, Milliseconds(100));
+  EXPECT_EQ(config->paypro.request_timeout, Milliseconds(200));
+  EXPECT_EQ(config->paypro.ca_file, ca.path());
+  EXPECT_EQ(config->database.url.Reveal(), "host=/run/postgresql dbname=hooks");
+  EXPECT_EQ(config->database.inbox_writers, 3);
+  EXPECT_EQ(config->database.queue_capacity, 50u);
+  EXPECT_EQ(config->database.max_batch, 5u);
+  EXPECT_EQ(config->verifier.workers, 5);
+  EXPECT_EQ(config->verifier.batch_size, 6);
+  EXPECT_EQ(config->verifier.lease, Seconds(7));
+  EXPECT_EQ(config->verifier.max_backoff, Seconds(8));
+  EXPECT_EQ(config->processor.workers, 9);
+  EXPECT_EQ(config->processor.batch_size, 10);
+  EXPECT_EQ(config->processor.max_attempts, 11);
+  EXPECT_EQ(config->processor.max_backoff, Seconds(12));
+  EXPECT_EQ(config->log.level, "debug");
+  EXPECT_TRUE(config->log.json);
+  ASSERT_EQ(config->handlers.size(), 2u);
+  EXPECT_EQ(config->handlers[0].name, "audit");
+  EXPECT_EQ(config->handlers[0].on, std::vector<std::string>{"*"});
+  EXPECT_EQ(config->handlers[0].line, 22);
+  EXPECT_TRUE(std::holds_alternative<LogHandlerSpec>(config->handlers[0].spec));
+  EXPECT_EQ(config->handlers[1].name, "paid_2");
+  EXPECT_EQ(config->handlers[1].on, (std::vector<std::string>{"payment.paid", "chargeback.*"}));
+  EXPECT_EQ(config->handlers[1].line, 25);
+}
+
+TEST(ConfigLoader, ExpandsVariablesAndDollarEscapesAfterYamlQuoting) {
+  const auto config = Parse(kMinimal +
+                            "server:\n"
+                            "  path: \"/a/${THREADS}/b$$c/${EMPTY}$${THREADS}\"\n"
+                            "  threads: ${THREADS}\n");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->server.path, "/a/8/b$c/${THREADS}");
+  EXPECT_EQ(config->server.threads, 8);
+}
+
+TEST(ConfigLoader, UnsetVariableNamesVariableFileLineAndKey) {
+  EXPECT_EQ(ErrorOf(kMinimal + "log:\n  level: ${LOG_LEVEL}\n"),
+            "config.yaml:7: log.level: environment variable LOG_LEVEL is not set");
+  EXPECT_EQ(ErrorOf(kMinimal, FakeEnv({{"PAYPRO_API_KEY", "k"}, {"DATABASE_URL", "d"}})),
+            "config.yaml:3: paypro.webhook_secrets: environment variable PAYPRO_WEBHOOK_SECRET "
+            "is not set");
+  EXPECT_EQ(ErrorOf(kMinimal + "log:\n  level: ${oops\n"),
+            "config.yaml:7: log.level: unterminated ${ (write $$ for a literal $)");
+}
+
+TEST(ConfigLoader, RejectsUnknownKeysAtEveryLevel) {
+  EXPECT_EQ(ErrorOf(kMinimal + "serer:\n  listen: 127.0.0.1:1\n"),
+            "config.yaml:6: serer: unknown key");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  lisen: 127.0.0.1:1\n"),
+            "config.yaml:7: server.lisen: unknown key");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  tls:\n    cert: x\n"),
+            "config.yaml:8: server.tls.cert: unknown key");
+  EXPECT_EQ(ErrorOf(kMinimal + "handlers:\n  - name: a\n    on: '*'\n    log: {colour: red}\n"),
+            "config.yaml:9: handlers[0].log.colour: unknown key");
+  EXPECT_EQ(ErrorOf(kMinimal + "log:\n  level: info\n  level: debug\n"),
+            "config.yaml:8: log.level: duplicate key");
+  EXPECT_EQ(ErrorOf(kMinimal + "paypro: {}\n"), "config.yaml:6: paypro: duplicate key");
+}
+
+TEST(ConfigLoader, RejectsWrongTypes) {
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  max_body_bytes: lots\n"),
+            "config.yaml:7: server.max_body_bytes: expected an integer");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  max_body_bytes: [1]\n"),
+            "config.yaml:7: server.max_body_bytes: expected an integer");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  threads: 2.5\n"),
+            "config.yaml:7: server.threads: expected an integer");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  path: {a: b}\n"),
+            "config.yaml:7: server.path: expected a string");
+  EXPECT_EQ(ErrorOf(kMinimal + "verifier: 4\n"), "config.yaml:6: verifier: expected a map");
+  EXPECT_EQ(ErrorOf(kMinimal + "handlers: {name: a}\n"),
+            "config.yaml:6: handlers: expected a list of maps");
+  EXPECT_EQ(ErrorOf("- paypro\n"), "config.yaml:1: (top level): expected a map of sections");
+}
+
+TEST(ConfigLoader, RejectsOutOfRangeValues) {
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  threads: 0\n"),
+            "config.yaml:7: server.threads: must be from 1 to 64");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  max_body_bytes: 16777217\n"),
+            "config.yaml:7: server.max_body_bytes: must be from 1 to 16777216");
+  EXPECT_EQ(ErrorOf("paypro: {api_key: k, webhook_secrets: s}\n"
+                    "database:\n  url: d\n  inbox_writers: 99999999999999999999\n"),
+            "config.yaml:4: database.inbox_writers: must be from 1 to 16");
+  EXPECT_EQ(ErrorOf("paypro: {api_key: k, webhook_secrets: s, timestamp_tolerance_s: -1}\n"
+                    "database: {url: d}\n"),
+            "config.yaml:1: paypro.timestamp_tolerance_s: must be from 1 to 86400");
+  EXPECT_EQ(ErrorOf(kMinimal + "log: {level: loud}\n"),
+            "config.yaml:6: log.level: must be one of trace, debug, info, warn, error");
+  EXPECT_EQ(ErrorOf(kMinimal + "log: {format: xml}\n"),
+            "config.yaml:6: log.format: must be text or json");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  path: hooks\n"),
+            "config.yaml:7: server.path: must start with /");
+}
+
+TEST(ConfigLoader, FailsClosedOnMissingOrEmptySecrets) {
+  EXPECT_EQ(ErrorOf("paypro:\n  webhook_secrets: s\ndatabase: {url: d}\n"),
+            "config.yaml:1: paypro.api_key: is required");
+  EXPECT_EQ(ErrorOf(kMinimal, FakeEnv({{"PAYPRO_API_KEY", ""},
+                                       {"PAYPRO_WEBHOOK_SECRET", "s"},
+                                       {"DATABASE_URL", "d"}})),
+            "config.yaml:2: paypro.api_key: must not be empty");
+  EXPECT_EQ(ErrorOf("paypro:\n  api_key: k\ndatabase: {url: d}\n"),
+            "config.yaml:1: paypro.webhook_secrets: is required");
+  EXPECT_EQ(ErrorOf("paypro:\n  api_key: k\n  webhook_secrets: []\ndatabase: {url: d}\n"),
+            "config.yaml:3: paypro.webhook_secrets: must list at least one secret");
+  EXPECT_EQ(ErrorOf("paypro:\n  api_key: k\n  webhook_secrets:\n    - s\n    - ${EMPTY}\n"
+                    "database: {url: d}\n"),
+            "config.yaml:5: paypro.webhook_secrets[1]: must not be empty");
+  EXPECT_EQ(ErrorOf("paypro: {api_key: k, webhook_secrets: s}\ndatabase:\n  inbox_writers: 1\n"),
+            "config.yaml:2: database.url: is required");
+  EXPECT_EQ(ErrorOf("database: {url: d}\n"), "config.yaml:1: paypro: is required");
+  EXPECT_EQ(ErrorOf(""), "config.yaml:1: paypro: is required");
+  EXPECT_EQ(ErrorOf("paypro:\ndatabase: {url: d}\n"), "config.yaml:1: paypro.api_key: is required");
+}
+
+TEST(ConfigLoader, RejectsBadAddressesAndUrls) {
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  listen: localhost\n"),
+            "config.yaml:7: server.listen: expected host:port");
+  EXPECT_EQ(ErrorOf(kMinimal + "admin:\n  listen: 127.0.0.1:70000\n"),
+            "config.yaml:7: admin.listen: port must be a number from 0 to 65535");
+  EXPECT_EQ(ErrorOf(kMinimal + "admin:\n  listen: 127.0.0.1:8080\n"),
+            "config.yaml:6: admin.listen: must differ from server.listen");
+  EXPECT_EQ(ErrorOf("paypro:\n  api_base: ftp://api.paypro.nl\n  api_key: k\n"
+                    "  webhook_secrets: s\ndatabase: {url: d}\n"),
+            "config.yaml:2: paypro.api_base: URL must start with http:// or https://");
+}
+
+TEST(ConfigLoader, ChecksTlsAndCaFilesAtLoad) {
+  const TempFile cert("only-cert.pem");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  tls:\n    cert_file: " + cert.path() + "\n"),
+            "config.yaml:7: server.tls.key_file: is required");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  tls:\n"), "config.yaml:7: server.tls.cert_file: is required");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  tls: {cert_file: " + cert.path() +
+                    ", key_file: /nonexistent/key.pem}\n"),
+            "config.yaml:7: server.tls.key_file: cannot read /nonexistent/key.pem: No such file or "
+            "directory");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  tls: {cert_file: /tmp, key_file: /tmp}\n"),
+            "config.yaml:7: server.tls.cert_file: cannot read /tmp: it is a directory");
+  EXPECT_EQ(ErrorOf("paypro: {api_key: k, webhook_secrets: s, ca_file: /nonexistent/ca.pem}\n"
+                    "database: {url: d}\n"),
+            "config.yaml:1: paypro.ca_file: cannot read /nonexistent/ca.pem: No such file or "
+            "directory");
+}
+
+// Each handler error has its own test in handler_config_reader_test.cpp.
+TEST(ConfigLoader, ReportsHandlerErrorsWithIndexedPath) {
+  EXPECT_EQ(ErrorOf(kMinimal + "handlers:\n  - name: audit\n    on: '*'\n    shell: {}\n"),
+            "config.yaml:9: handlers[0].shell: handler \"audit\" has an unknown kind; known "
+            "kinds: log");
+  EXPECT_EQ(ErrorOf(kMinimal + "handlers:\n  - {name: a, on: '*', log: {}}\n  - {name: a, on: "
+                    "'*', log: {}}\n"),
+            "config.yaml:8: handlers[1].name: duplicate handler name \"a\" (first defined at line "
+            "7)");
+}
+
+TEST(ConfigLoader, ReportsYamlSyntaxErrorWithLine) {
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  listen: 127.0.0.1:1\n path: /x\n"),
+            "config.yaml:8: end of map not found");
+  EXPECT_EQ(ErrorOf(kMinimal + "log: {level: info\n"), "config.yaml:7: end of map flow not found");
+}
+
+TEST(ConfigLoader, NeverPutsSecretValuesInErrors) {
+  const std::vector<std::string> bad_configs = {
+      kMinimal + "serer: 1\n",
+      kMinimal + "server: {threads: 0}\n",
+      kMinimal + "log: {level: ${PAYPRO_API_KEY}}\n",
+      kMinimal + "server: {threads: ${PAYPRO_WEBHOOK_SECRET}}\n",
+      kMinimal + "server: {listen: ${DATABASE_URL}}\n",
+      kMinimal + "server: {path: ${PAYPRO_API_KEY}}\n",
+      kMinimal + "paypro: {api_base: ${DATABASE_URL}}\n",
+      kMinimal + "handlers: [{name: a, on: '${PAYPRO_API_KEY}', log: {}}]\n",
+      kMinimal + "handlers: [{name: '${PAYPRO_WEBHOOK_SECRET}', on: '*', log: {}}]\n",
+      kMinimal + "log: {level: '${" + kApiKey + "}'}\n",
+      "paypro: {api_key: [" + kApiKey + "], webhook_secrets: s}\ndatabase: {url: d}\n",
+      "paypro: {api_key: k, webhook_secrets: {" + kWebhookSecret + ": 1}}\ndatabase: {url: d}\n",
+      "paypro: {api_key: \"" + kApiKey + "\" \"x\", webhook_secrets: s}\n",
+      "database: {url: " + kDatabaseUrl + ", " + kDatabaseUrl + ": 1}\n",
+  };
+  for (const std::string& yaml : bad_configs) {
+    const std::string detail = ErrorOf(yaml);
+    EXPECT_EQ(detail.find("SECRET"), std::string::npos) << detail;
+  }
+}
+
+TEST(ConfigLoader, LoadsFileAndNamesUnreadableOne) {
+  const TempFile file("config.yaml", kMinimal);
+  const auto config = LoadConfigFile(file.path(), TestEnv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->file, file.path());
+
+  const auto missing = LoadConfigFile("/nonexistent/webhookd.yaml", TestEnv());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kConfig);
+  EXPECT_EQ(missing.error().detail,
+            "/nonexistent/webhookd.yaml: cannot read: No such file or directory");
+}
+
+TEST(ConfigLoader, ParsesShippedExample) {
+  const auto config = LoadConfigFile(TEST_DATA_DIR "/../../config/example.yaml", TestEnv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->paypro.api_key.Reveal(), kApiKey);
+  ASSERT_EQ(config->paypro.webhook_secrets.size(), 1u);
+  EXPECT_EQ(config->paypro.webhook_secrets[0].Reveal(), kWebhookSecret);
+  EXPECT_FALSE(config->handlers.empty());
+}
+
+}  // namespace
+}  // namespace webhookd
