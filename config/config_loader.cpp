@@ -31,8 +31,7 @@ Error ConfigError(std::string detail) {
 
 // Reads a section given as `key:`; an absent section keeps the defaults.
 template <typename Section>
-Section ReadSection(const YamlMap& root, std::string_view key,
-                    Section (*read)(const YamlMap&)) {
+Section ReadSection(const YamlMap& root, std::string_view key, Section (*read)(const YamlMap&)) {
   const std::optional<YamlMap> map = root.Map(key);
   return map ? read(*map) : Section{};
 }
@@ -121,8 +120,10 @@ PayProConfig ReadPayPro(const YamlMap& map) {
   paypro.api_base = ParseUrl(kDefaultApiBase).value();
   if (auto text = map.Scalar("api_base")) {
     auto url = ParseUrl(text->value);
-    if (url) paypro.api_base = std::move(*url);
-    else map.reader().Fail(*text, url.error().detail);
+    if (url)
+      paypro.api_base = std::move(*url);
+    else
+      map.reader().Fail(*text, url.error().detail);
   }
   ReadRequiredSecret(map, "api_key", paypro.api_key);
   paypro.webhook_secrets = ReadWebhookSecrets(map);
@@ -192,8 +193,8 @@ void CheckListenersDiffer(const YamlMap& root, const Config& config) {
 }
 
 Config ReadConfig(const YamlMap& root) {
-  root.AllowOnly({"server", "admin", "paypro", "database", "verifier", "processor", "log",
-                  "handlers"});
+  root.AllowOnly(
+      {"server", "admin", "paypro", "database", "verifier", "processor", "log", "handlers"});
   root.Require("paypro");
   root.Require("database");
   Config config;

@@ -28,13 +28,14 @@ const std::array<HandlerKind, 1> kKinds = {{{"log", ReadLogSpec}}};
 
 std::string KnownKinds() {
   std::string names;
-  for (const HandlerKind& kind : kKinds) names += (names.empty() ? "" : ", ") + std::string(kind.key);
+  for (const HandlerKind& kind : kKinds)
+    names += (names.empty() ? "" : ", ") + std::string(kind.key);
   return "known kinds: " + names;
 }
 
 bool IsLowerWord(std::string_view part) {
-  return !part.empty() &&
-         std::all_of(part.begin(), part.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+  return !part.empty() && std::all_of(part.begin(), part.end(),
+                                      [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
 
 bool IsHandlerName(std::string_view name) {
@@ -77,7 +78,8 @@ void ReadKind(const YamlMap& map, HandlerConfig& handler) {
   for (std::string& key : map.Keys()) {
     if (key != "name" && key != "on") kind_keys.push_back(std::move(key));
   }
-  const std::string who = handler.name.empty() ? "handler" : fmt::format("handler \"{}\"", handler.name);
+  const std::string who =
+      handler.name.empty() ? "handler" : fmt::format("handler \"{}\"", handler.name);
   if (kind_keys.empty()) {
     map.reader().Fail(map.line(), map.path(), fmt::format("{} has no kind; {}", who, KnownKinds()));
     return;

@@ -30,7 +30,7 @@ struct YamlScalar {
 /// of fields followed by one check of `failed()`.
 class YamlReader {
  public:
-  YamlReader(std::string file, const EnvLookup& env) : file_(std::move(file)), env_(env) {}
+  YamlReader(std::string file, EnvLookup env) : file_(std::move(file)), env_(std::move(env)) {}
 
   bool failed() const { return error_.has_value(); }
   /// The first error; only valid when failed().
@@ -47,7 +47,7 @@ class YamlReader {
 
  private:
   std::string file_;
-  const EnvLookup& env_;
+  EnvLookup env_;
   std::optional<Error> error_;
 };
 

@@ -18,10 +18,12 @@ Error Malformed(std::string detail) {
 // Fills the payload's summary fields and typed resource.
 Status DecodePayload(simdjson::dom::object payload, Event& event) {
   FieldReader in(payload, "payload");
-  in.Read("type", event.resource_type);
+  std::optional<std::string> resource_type;
   std::optional<std::string> resource_id;
+  in.Read("type", resource_type);
   in.Read("id", resource_id);
   if (Status read = in.Finish(Ok{}); !read) return read.take_error();
+  event.resource_type = resource_type.value_or("");
   event.resource_id = resource_id.value_or("");
   Result<Resource> resource = DecodeResource(payload);
   if (!resource) return resource.take_error();

@@ -12,14 +12,14 @@ namespace webhookd {
 
 /// A verified PayPro event, decoded.
 struct Event {
-  std::string id;             ///< "EV..."
-  std::string type_name;      ///< "payment.paid", kept even when unknown
+  std::string id;                        ///< "EV..."
+  std::string type_name;                 ///< "payment.paid", kept even when unknown
   EventType type = EventType::kUnknown;  ///< kUnknown for types we do not know
-  std::string created_at;     ///< RFC 3339 as sent
-  std::string resource_type;  ///< payload.type, "" if absent
-  std::string resource_id;    ///< payload.id, "" if absent
-  Resource resource;          ///< typed payload; std::monostate when unknown or absent
-  std::string json;           ///< the whole event JSON exactly as received
+  std::string created_at;                ///< RFC 3339 as sent
+  std::string resource_type;             ///< payload.type, "" if absent
+  std::string resource_id;               ///< payload.id, "" if absent
+  Resource resource;                     ///< typed payload; std::monostate when unknown or absent
+  std::string json;                      ///< the whole event JSON exactly as received
 };
 
 /// Decodes an Event object (see WEBHOOKS.md "The Event object"). Errors are

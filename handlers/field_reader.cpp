@@ -8,14 +8,22 @@ namespace {
 std::string_view Describe(simdjson::dom::element value) {
   using simdjson::dom::element_type;
   switch (value.type()) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
-    case element_type::INT64: return "an integer";
-    case element_type::UINT64: return "an integer above 2^63-1";
-    case element_type::DOUBLE: return "a fractional number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
+    case element_type::INT64:
+      return "an integer";
+    case element_type::UINT64:
+      return "an integer above 2^63-1";
+    case element_type::DOUBLE:
+      return "a fractional number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "an unknown JSON type";
 }

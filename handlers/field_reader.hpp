@@ -39,7 +39,7 @@ class FieldReader {
   /// `value` when every read so far succeeded, else the first failure.
   template <typename T>
   Result<T> Finish(T value) {
-    if (error_) return std::move(*error_);
+    if (error_) return *error_;
     return value;
   }
 

@@ -9,10 +9,10 @@ namespace webhookd {
 namespace {
 
 constexpr std::array<std::string_view, std::variant_size_v<Resource>> kKindNames = {
-    "unknown",      "payment",
-    "refund",       "chargeback",
-    "customer",     "mandate",
-    "subscription", "subscription_period",
+    "unknown",          "payment",
+    "refund",           "chargeback",
+    "customer",         "mandate",
+    "subscription",     "subscription_period",
     "installment_plan", "installment_plan_period",
     "payout",
 };
@@ -24,7 +24,8 @@ constexpr bool AlternativesFollowKinds(std::index_sequence<kIndex...>) {
            static_cast<ResourceKind>(kIndex + 1)) &&
           ...);
 }
-static_assert(AlternativesFollowKinds(std::make_index_sequence<std::variant_size_v<Resource> - 1>()));
+static_assert(
+    AlternativesFollowKinds(std::make_index_sequence<std::variant_size_v<Resource> - 1>()));
 
 }  // namespace
 

@@ -57,7 +57,7 @@ struct Payment {
 struct Refund {
   static constexpr ResourceKind kKind = ResourceKind::kRefund;
   std::string id;
-  std::optional<int64_t> amount;  ///< in cents
+  std::optional<int64_t> amount;       ///< in cents
   std::optional<std::string> payment;  ///< payment id
   std::optional<std::string> description;
   std::optional<std::string> reason;
@@ -118,8 +118,8 @@ struct Subscription {
   std::optional<std::string> state;
   std::optional<std::string> start_at;
   std::optional<std::string> cancel_at;
-  std::optional<std::string> customer;  ///< customer id
-  std::optional<std::string> mandate;   ///< mandate id
+  std::optional<std::string> customer;    ///< customer id
+  std::optional<std::string> mandate;     ///< mandate id
   std::optional<std::string> scheduling;  ///< e.g. "automatic"
   std::optional<std::string> metadata_json;
   std::optional<std::string> created_at;
@@ -174,9 +174,9 @@ struct Payout {
 
 /// A decoded payload. std::monostate is a kind we do not know (or no payload
 /// at all): normal input, never an error. Alternatives follow ResourceKind order.
-using Resource = std::variant<std::monostate, Payment, Refund, Chargeback, Customer, Mandate,
-                              Subscription, SubscriptionPeriod, InstallmentPlan,
-                              InstallmentPlanPeriod, Payout>;
+using Resource =
+    std::variant<std::monostate, Payment, Refund, Chargeback, Customer, Mandate, Subscription,
+                 SubscriptionPeriod, InstallmentPlan, InstallmentPlanPeriod, Payout>;
 
 /// The kind held by `resource`; kUnknown for std::monostate.
 ResourceKind KindOf(const Resource& resource);

@@ -1,4 +1,4 @@
-// RFC 3339 date-times to and from Unix microseconds, with std::chrono's calendar (no locale, no TZ).
+// RFC 3339 date-times to and from Unix microseconds, on std::chrono's calendar (no locale).
 #include "handlers/rfc3339.hpp"
 
 #include <algorithm>
@@ -67,9 +67,9 @@ class Cursor {
 };
 
 Error Invalid(std::string_view text) {
-  return MakeError(ErrorCode::kBadRequest, "invalid timestamp",
-                   "not an RFC 3339 date-time: \"" +
-                       std::string(text.substr(0, kMaxQuotedLength)) + "\"");
+  return MakeError(
+      ErrorCode::kBadRequest, "invalid timestamp",
+      "not an RFC 3339 date-time: \"" + std::string(text.substr(0, kMaxQuotedLength)) + "\"");
 }
 
 // Minutes east of UTC from "Z", "+hh:mm" or "-hh:mm"; nullopt when malformed.
@@ -125,12 +125,11 @@ std::string FormatRfc3339(int64_t unix_micros) {
   const chr::hh_mm_ss clock{time - day};
 
   char buffer[48];
-  int length = std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02lld",
-                             static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                             static_cast<unsigned>(date.day()),
-                             static_cast<int>(clock.hours().count()),
-                             static_cast<int>(clock.minutes().count()),
-                             static_cast<long long>(clock.seconds().count()));
+  int length = std::snprintf(
+      buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02lld", static_cast<int>(date.year()),
+      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+      static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+      static_cast<long long>(clock.seconds().count()));
   const long long fraction = clock.subseconds().count();
   if (fraction != 0) {
     length += std::snprintf(buffer + length, sizeof(buffer) - length, ".%06lld", fraction);

@@ -164,6 +164,7 @@ pg_start() {
   port="$(pg_launch "$bindir" "$user" "$dir")" || return 1
   pg_wait_ready "$bindir" "$port" || return 1
   pg_create_test_db "$bindir" "$port" || return 1
+  echo "$port" >"$dir/port"
   export PGPORT_USED="$port"
   export PAYPRO_TEST_DATABASE_URL="postgresql://webhookd@127.0.0.1:$port/webhookd"
   pg_log "cluster running in $dir on 127.0.0.1:$port"
@@ -191,4 +192,25 @@ pg_stop() {
   fi
   rm -rf "$dir"
   pg_log "cluster in $dir stopped and removed"
+}
+
+# pg_ctl_cluster <stop|start|restart> [mode] [dir]: stops or starts the running
+# throwaway cluster in <dir> (default: $PAYPRO_PG_DIR) on its port, keeping its
+# files. Outage tests use it to take PostgreSQL away and bring it back.
+pg_ctl_cluster() {
+  local action="$1" mode="${2:-fast}" dir="${3:-${PAYPRO_PG_DIR:-}}" bindir user port
+  [[ -e "$dir/$PG_MARKER" ]] || { pg_log "$dir is not a throwaway cluster"; return 1; }
+  bindir="$(pg_bindir)" || return 1
+  user="$(stat -c %U "$dir/data")"
+  port="$(cat "$dir/port" 2>/dev/null || true)"
+  case "$action" in
+    stop) pg_as_user "$user" "$dir" "$bindir/pg_ctl" --pgdata="$dir/data" --mode="$mode" --wait stop >/dev/null ;;
+    start)
+      pg_as_user "$user" "$dir" "$bindir/pg_ctl" --pgdata="$dir/data" --log="$dir/postgres.log" \
+        --wait --timeout=60 --options="-p $port" start >/dev/null && pg_wait_ready "$bindir" "$port" ;;
+    restart)
+      pg_as_user "$user" "$dir" "$bindir/pg_ctl" --pgdata="$dir/data" --mode="$mode" --wait stop >/dev/null
+      pg_ctl_cluster start "$mode" "$dir" ;;
+    *) pg_log "pg_ctl_cluster: unknown action $action"; return 1 ;;
+  esac
 }

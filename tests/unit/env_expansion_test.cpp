@@ -53,7 +53,8 @@ TEST(EnvExpansion, RejectsMalformedReferencesWithoutEchoingThem) {
   EXPECT_EQ(Expand("${}"), "error: invalid variable name in ${...} (write $$ for a literal $)");
   EXPECT_EQ(Expand("${s3cr3t pass}"),
             "error: invalid variable name in ${...} (write $$ for a literal $)");
-  EXPECT_EQ(Expand("${9LIVES}"), "error: invalid variable name in ${...} (write $$ for a literal $)");
+  EXPECT_EQ(Expand("${9LIVES}"),
+            "error: invalid variable name in ${...} (write $$ for a literal $)");
 }
 
 TEST(EnvExpansion, ProcessEnvironmentReadsGetenv) {

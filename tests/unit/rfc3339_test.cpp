@@ -56,8 +56,7 @@ TEST(Rfc3339, CountsLeapSecondAsNextMinute) {
 
 TEST(Rfc3339, RejectsOtherShapes) {
   for (const char* text : {
-           "",
-           "2023-12-11",
+           "", "2023-12-11",
            "2023-12-11T10:56:02",        // no offset
            "2023-12-11 10:56:02Z",       // space for T
            "2023-12-11T10:56Z",          // no seconds
@@ -116,9 +115,9 @@ TEST(Rfc3339, ClampsYearsOutsideFourDigits) {
 }
 
 TEST(Rfc3339, RoundTripsThroughFormat) {
-  for (const char* text : {"2023-12-11T10:56:02Z", "2023-06-30T12:44:35.000001Z",
-                           "2024-02-29T23:59:59.999999Z", "0000-01-01T00:00:00Z",
-                           "9999-12-31T23:59:59Z"}) {
+  for (const char* text :
+       {"2023-12-11T10:56:02Z", "2023-06-30T12:44:35.000001Z", "2024-02-29T23:59:59.999999Z",
+        "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
     EXPECT_EQ(FormatRfc3339(ParseOk(text)), text);
   }
 }

@@ -1,0 +1,236 @@
+// PostgreSQL: the inbox writer group-commits webhooks and answers every caller.
+#include "storage/inbox_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <condition_variable>
+#include <fmt/format.h>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/migrations.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace webhookd::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Collects the outcomes that `done` callbacks report, from any thread.
+class Outcomes {
+ public:
+  std::function<void(Status)> Callback() {
+    return [this](Status status) {
+      std::lock_guard lock(mutex_);
+      if (status.ok()) {
+        ++ok_;
+      } else {
+        codes_.push_back(status.error().code);
+      }
+      changed_.notify_all();
+    };
+  }
+
+  /// Waits until `count` outcomes arrived; false on timeout.
+  bool WaitFor(size_t count, milliseconds timeout = milliseconds(30000)) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return ok_ + codes_.size() >= count; });
+  }
+
+  size_t ok() {
+    std::lock_guard lock(mutex_);
+    return ok_;
+  }
+  std::vector<ErrorCode> failures() {
+    std::lock_guard lock(mutex_);
+    return codes_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  size_t ok_ = 0;
+  std::vector<ErrorCode> codes_;
+};
+
+std::string EventId(int n) { return fmt::format("EVT{:06}", n); }
+
+InboxItem Item(const std::string& event_id, Outcomes& outcomes) {
+  return InboxItem{event_id, "payment.paid", fmt::format(R"({{"id":"{}","event_type":"payment.paid"}})", event_id),
+                   outcomes.Callback()};
+}
+
+class InboxWriterPgTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto connection = database_.Connect();
+    auto version = ApplyMigrations(*connection);
+    ASSERT_TRUE(version.ok()) << version.error().detail;
+  }
+
+  int64_t Rows() { return std::stoll(database_.Scalar("SELECT count(*) FROM paypro_events")); }
+
+  TestDatabase database_;
+  WorkSignal stored_;
+  InboxStats stats_;
+};
+
+TEST_F(InboxWriterPgTest, ConcurrentSubmitsAllCommitInFewerTransactions) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 250;
+  constexpr int kTotal = kThreads * kPerThread;
+  DatabaseConfig config;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  writer.Start();
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        if (!writer.Submit(Item(EventId(t * kPerThread + i), outcomes))) ++refused;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(refused.load(), 0);
+  ASSERT_TRUE(outcomes.WaitFor(kTotal)) << outcomes.ok() << " of " << kTotal << " answered";
+  writer.Stop();
+  EXPECT_EQ(outcomes.ok(), static_cast<size_t>(kTotal));
+  EXPECT_TRUE(outcomes.failures().empty());
+  EXPECT_EQ(Rows(), kTotal);
+  EXPECT_EQ(stats_.rows_committed.load(), static_cast<uint64_t>(kTotal));
+  EXPECT_GT(stats_.batches.load(), 0u);
+  EXPECT_LT(stats_.batches.load(), static_cast<uint64_t>(kTotal)) << "no group commit happened";
+  EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events WHERE state = 'received' AND attempts = 0"
+                             " AND event_type = 'payment.paid' AND raw_body::json->>'id' = event_id"),
+            std::to_string(kTotal));
+}
+
+TEST_F(InboxWriterPgTest, DuplicateSubmitsGiveOneRowAndAllOk) {
+  DatabaseConfig config;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  writer.Start();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 5; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) ASSERT_TRUE(writer.Submit(Item("EVDUPLICATE1", outcomes)).ok());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_TRUE(outcomes.WaitFor(50));
+  writer.Stop();
+  EXPECT_EQ(outcomes.ok(), 50u);
+  EXPECT_TRUE(outcomes.failures().empty());
+  EXPECT_EQ(Rows(), 1);
+  EXPECT_EQ(database_.Scalar("SELECT event_id FROM paypro_events"), "EVDUPLICATE1");
+}
+
+TEST_F(InboxWriterPgTest, DuplicateOfAStoredEventIsOkAndKeepsTheFirstBody) {
+  DatabaseConfig config;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  writer.Start();
+  ASSERT_TRUE(writer.Submit(InboxItem{"EVFIRST1", "payment.paid", R"({"id":"EVFIRST1","n":1})", outcomes.Callback()}));
+  ASSERT_TRUE(outcomes.WaitFor(1));
+  ASSERT_TRUE(writer.Submit(InboxItem{"EVFIRST1", "payment.paid", R"({"id":"EVFIRST1","n":2})", outcomes.Callback()}));
+  ASSERT_TRUE(outcomes.WaitFor(2));
+  writer.Stop();
+  EXPECT_EQ(outcomes.ok(), 2u);
+  EXPECT_EQ(database_.Scalar("SELECT raw_body FROM paypro_events WHERE event_id = 'EVFIRST1'"),
+            R"({"id":"EVFIRST1","n":1})");
+}
+
+TEST_F(InboxWriterPgTest, FullQueueRefusesWithUnavailable) {
+  DatabaseConfig config;
+  config.queue_capacity = 10;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  int accepted = 0;
+  for (int i = 0; i < 25; ++i) {
+    Status submitted = writer.Submit(Item(EventId(i), outcomes));
+    if (submitted.ok()) {
+      ++accepted;
+    } else {
+      EXPECT_EQ(submitted.error().code, ErrorCode::kUnavailable);
+      EXPECT_EQ(submitted.error().detail, "inbox queue full");
+    }
+  }
+  EXPECT_EQ(accepted, 10);
+  EXPECT_EQ(stats_.rejected_full.load(), 15u);
+  writer.Start();
+  ASSERT_TRUE(outcomes.WaitFor(10));
+  writer.Stop();
+  // Refused items never hear back: their caller answered 503 already.
+  EXPECT_EQ(outcomes.ok(), 10u);
+  EXPECT_TRUE(outcomes.failures().empty());
+  EXPECT_EQ(Rows(), 10);
+  EXPECT_EQ(database_.Scalar("SELECT max(event_id) FROM paypro_events"), EventId(9));
+}
+
+TEST_F(InboxWriterPgTest, UnreachableDatabaseAnswersUnavailableAndTurnsUnhealthy) {
+  uint16_t closed_port = 0;
+  {
+    boost::asio::io_context probe;
+    boost::asio::ip::tcp::acceptor acceptor(probe, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    closed_port = acceptor.local_endpoint().port();
+  }
+  DatabaseConfig config;
+  config.inbox_writers = 1;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(fmt::format("postgresql://webhookd:hunter2@127.0.0.1:{}/webhookd", closed_port)), config,
+                     stored_, stats_);
+  ASSERT_TRUE(writer.Submit(Item(EventId(1), outcomes)));
+  EXPECT_TRUE(writer.healthy());
+  writer.Start();
+  ASSERT_TRUE(outcomes.WaitFor(1, milliseconds(10000)));
+  EXPECT_EQ(outcomes.ok(), 0u);
+  EXPECT_EQ(outcomes.failures(), std::vector<ErrorCode>{ErrorCode::kUnavailable});
+  EXPECT_FALSE(writer.healthy());
+  Status refused = writer.Submit(Item(EventId(2), outcomes));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(refused.error().detail, "database unreachable");
+  EXPECT_EQ(stats_.rejected_down.load(), 1u);
+  writer.Stop();
+  EXPECT_EQ(stats_.batches.load(), 0u);
+}
+
+TEST_F(InboxWriterPgTest, StopStoresEverythingQueued) {
+  DatabaseConfig config;
+  config.max_batch = 50;
+  config.queue_capacity = 1000;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(writer.Submit(Item(EventId(i), outcomes)));
+  writer.Start();
+  writer.Stop();
+  EXPECT_EQ(outcomes.ok(), 500u) << "Stop returned before answering every queued webhook";
+  EXPECT_EQ(Rows(), 500);
+  EXPECT_GE(stats_.batches.load(), 10u) << "max_batch 50 means at least 10 transactions for 500 rows";
+  Status late = writer.Submit(Item(EventId(999), outcomes));
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kUnavailable);
+}
+
+TEST_F(InboxWriterPgTest, NotifiesStoredSignal) {
+  DatabaseConfig config;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  std::atomic<bool> notified{false};
+  std::thread waiter([&] { notified = stored_.WaitFor(milliseconds(10000)); });
+  std::this_thread::sleep_for(milliseconds(50));
+  writer.Start();
+  EXPECT_TRUE(writer.Submit(Item(EventId(1), outcomes)).ok());
+  waiter.join();
+  writer.Stop();
+  EXPECT_TRUE(notified.load());
+}
+
+}  // namespace
+}  // namespace webhookd::testing

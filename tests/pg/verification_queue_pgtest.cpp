@@ -1,0 +1,283 @@
+// PostgreSQL: leased claims of received events and the verification outcomes.
+#include "storage/verification_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+#include <thread>
+
+#include "storage/migrations.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace webhookd::testing {
+namespace {
+
+using Kind = VerificationResult::Kind;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class VerificationQueuePgTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    connection_ = database_.Connect();
+    auto version = ApplyMigrations(*connection_);
+    ASSERT_TRUE(version.ok()) << version.error().detail;
+  }
+
+  // A received webhook row; `extra` is SQL for further columns, e.g. "state = 'verified'".
+  void Insert(const std::string& event_id, const std::string& extra = "") {
+    Exec(fmt::format("INSERT INTO paypro_events (event_id, event_type, raw_body) VALUES ('{0}', 'payment.paid',"
+                     " '{{\"id\":\"{0}\"}}')",
+                     event_id));
+    if (!extra.empty()) Exec(fmt::format("UPDATE paypro_events SET {} WHERE event_id = '{}'", extra, event_id));
+  }
+
+  void Exec(const std::string& sql) { database_.Scalar(sql); }
+
+  std::string Column(const std::string& event_id, const std::string& expression) {
+    return database_.Scalar(fmt::format("SELECT ({}) FROM paypro_events WHERE event_id = '{}'", expression, event_id));
+  }
+
+  // Sorted: claims promise which rows, not in what order they come back.
+  static std::vector<std::string> Ids(const std::vector<ClaimedEvent>& claimed) {
+    std::vector<std::string> ids;
+    for (const ClaimedEvent& event : claimed) ids.push_back(event.event_id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  static const ClaimedEvent* Find(const std::vector<ClaimedEvent>& claimed, std::string_view event_id) {
+    for (const ClaimedEvent& event : claimed) {
+      if (event.event_id == event_id) return &event;
+    }
+    return nullptr;
+  }
+
+  static VerificationResult Verified(const std::string& event_id) {
+    VerificationResult result;
+    result.event_id = event_id;
+    result.kind = Kind::kVerified;
+    result.copy = {"payment.canceled", "payment", "PP123456", "2023-06-30T12:44:36Z",
+                   fmt::format(R"({{"id":"{}","event_type":"payment.canceled"}})", event_id)};
+    return result;
+  }
+
+  static VerificationResult Outcome(const std::string& event_id, Kind kind, std::string error = {},
+                                    milliseconds delay = milliseconds(0)) {
+    VerificationResult result;
+    result.event_id = event_id;
+    result.kind = kind;
+    result.error = std::move(error);
+    result.delay = delay;
+    return result;
+  }
+
+  TestDatabase database_;
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+TEST_F(VerificationQueuePgTest, ClaimsOnlyReceivedDueUnleasedRows) {
+  Insert("EVDUE1");
+  Insert("EVLATER1", "next_attempt_at = now() + interval '1 hour'");
+  Insert("EVVERIFIED1", "state = 'verified'");
+  Insert("EVFAILED1", "state = 'failed'");
+  Insert("EVLEASED1", "lease_owner = 'other', lease_until = now() + interval '1 minute'");
+  Insert("EVEXPIRED1", "lease_owner = 'dead-worker', lease_until = now() - interval '1 second',"
+                       " next_attempt_at = now() - interval '1 minute'");
+  Insert("EVPOSTED1", "event_type = 'customer.created', attempts = 3, next_attempt_at = now() - interval '2 minutes'");
+
+  const std::vector<ClaimedEvent> claimed = ClaimForVerification(*connection_, "w1", 10, seconds(60));
+  EXPECT_EQ(Ids(claimed), (std::vector<std::string>{"EVDUE1", "EVEXPIRED1", "EVPOSTED1"}));
+  const ClaimedEvent* posted = Find(claimed, "EVPOSTED1");
+  ASSERT_NE(posted, nullptr);
+  EXPECT_EQ(posted->posted_type, "customer.created");
+  EXPECT_EQ(posted->attempts, 3);
+  const ClaimedEvent* due = Find(claimed, "EVDUE1");
+  ASSERT_NE(due, nullptr);
+  EXPECT_EQ(due->posted_type, "payment.paid");
+  EXPECT_EQ(due->attempts, 0);
+  EXPECT_EQ(Column("EVDUE1", "lease_owner"), "w1");
+  EXPECT_EQ(Column("EVEXPIRED1", "lease_owner"), "w1");
+  EXPECT_EQ(Column("EVDUE1", "lease_until BETWEEN now() + interval '55 seconds' AND now() + interval '65 seconds'"),
+            "t");
+  EXPECT_EQ(Column("EVLEASED1", "lease_owner"), "other");
+  EXPECT_EQ(Column("EVLATER1", "lease_owner IS NULL"), "t");
+}
+
+TEST_F(VerificationQueuePgTest, ClaimedRowsAreNotClaimedAgainWhileLeased) {
+  Insert("EVONE1");
+  EXPECT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w2", 10, seconds(60)).empty());
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w1", 10, seconds(60)).empty());
+}
+
+TEST_F(VerificationQueuePgTest, RespectsLimitOldestFirst) {
+  for (int i = 0; i < 5; ++i) {
+    Insert(fmt::format("EVLIMIT{}", i), fmt::format("next_attempt_at = now() - interval '{} minutes'", 10 - i));
+  }
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w1", 2, seconds(60))),
+            (std::vector<std::string>{"EVLIMIT0", "EVLIMIT1"}));
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w2", 2, seconds(60))),
+            (std::vector<std::string>{"EVLIMIT2", "EVLIMIT3"}));
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w3", 2, seconds(60))), (std::vector<std::string>{"EVLIMIT4"}));
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w4", 2, seconds(60)).empty());
+}
+
+TEST_F(VerificationQueuePgTest, ConcurrentOwnersNeverShareARow) {
+  constexpr int kRows = 300;
+  Exec(fmt::format("INSERT INTO paypro_events (event_id, event_type, raw_body)"
+                   " SELECT 'EVC' || lpad(n::text, 5, '0'), 'payment.paid', '{{}}' FROM generate_series(1, {}) n",
+                   kRows));
+  constexpr int kOwners = 4;
+  std::vector<std::vector<std::string>> claimed_by(kOwners);
+  std::vector<std::thread> owners;
+  for (int o = 0; o < kOwners; ++o) {
+    owners.emplace_back([&, o] {
+      auto connection = database_.Connect();
+      while (true) {
+        const auto claimed = ClaimForVerification(*connection, fmt::format("owner{}", o), 7, seconds(60));
+        if (claimed.empty()) break;
+        for (const ClaimedEvent& event : claimed) claimed_by[o].push_back(event.event_id);
+      }
+    });
+  }
+  for (std::thread& owner : owners) owner.join();
+  std::set<std::string> all;
+  size_t total = 0;
+  for (int o = 0; o < kOwners; ++o) {
+    total += claimed_by[o].size();
+    all.insert(claimed_by[o].begin(), claimed_by[o].end());
+    const std::string count = database_.Scalar(fmt::format(
+        "SELECT count(*) FROM paypro_events WHERE lease_owner = 'owner{}'", o));
+    EXPECT_EQ(count, std::to_string(claimed_by[o].size())) << "owner" << o;
+  }
+  EXPECT_EQ(total, static_cast<size_t>(kRows)) << "a row was claimed twice or not at all";
+  EXPECT_EQ(all.size(), static_cast<size_t>(kRows));
+}
+
+TEST_F(VerificationQueuePgTest, ExpiredLeaseIsTakenOverAndOldOwnerChangesNothing) {
+  Insert("EVLEASE1");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(1)).size(), 1u);
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w2", 10, seconds(60)).empty());
+  std::this_thread::sleep_for(milliseconds(1200));
+  ASSERT_EQ(Ids(ClaimForVerification(*connection_, "w2", 10, seconds(60))), (std::vector<std::string>{"EVLEASE1"}));
+
+  RecordVerification(*connection_, "w1", {Verified("EVLEASE1")});
+  EXPECT_EQ(Column("EVLEASE1", "state"), "received");
+  EXPECT_EQ(Column("EVLEASE1", "lease_owner"), "w2");
+  EXPECT_EQ(Column("EVLEASE1", "verified_body IS NULL"), "t");
+  RecordVerification(*connection_, "w1", {Outcome("EVLEASE1", Kind::kRetry, "late", milliseconds(5000))});
+  EXPECT_EQ(Column("EVLEASE1", "attempts"), "0");
+  RecordVerification(*connection_, "w1", {Outcome("EVLEASE1", Kind::kRejected, "late")});
+  EXPECT_EQ(Column("EVLEASE1", "state"), "received");
+  RecordVerification(*connection_, "w1", {Outcome("EVLEASE1", Kind::kRelease)});
+  EXPECT_EQ(Column("EVLEASE1", "lease_owner"), "w2");
+
+  RecordVerification(*connection_, "w2", {Verified("EVLEASE1")});
+  EXPECT_EQ(Column("EVLEASE1", "state"), "verified");
+}
+
+TEST_F(VerificationQueuePgTest, VerifiedWritesPayProsCopy) {
+  Insert("EVVERIFY1", "attempts = 2, last_error = 'PayPro answered 503'");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  RecordVerification(*connection_, "w1", {Verified("EVVERIFY1")});
+  EXPECT_EQ(Column("EVVERIFY1", "state"), "verified");
+  EXPECT_EQ(Column("EVVERIFY1", "event_type"), "payment.canceled");
+  EXPECT_EQ(Column("EVVERIFY1", "resource_type"), "payment");
+  EXPECT_EQ(Column("EVVERIFY1", "resource_id"), "PP123456");
+  EXPECT_EQ(Column("EVVERIFY1", "paypro_created_at = '2023-06-30T12:44:36Z'::timestamptz"), "t");
+  EXPECT_EQ(Column("EVVERIFY1", "verified_body"), R"({"id":"EVVERIFY1","event_type":"payment.canceled"})");
+  EXPECT_EQ(Column("EVVERIFY1", "raw_body"), R"({"id":"EVVERIFY1"})");
+  EXPECT_EQ(Column("EVVERIFY1", "verified_at IS NOT NULL"), "t");
+  EXPECT_EQ(Column("EVVERIFY1", "attempts"), "0");
+  EXPECT_EQ(Column("EVVERIFY1", "next_attempt_at <= now()"), "t");
+  EXPECT_EQ(Column("EVVERIFY1", "lease_owner IS NULL AND lease_until IS NULL"), "t");
+  EXPECT_EQ(Column("EVVERIFY1", "last_error IS NULL"), "t");
+}
+
+TEST_F(VerificationQueuePgTest, VerifiedWithoutResourceStoresNulls) {
+  Insert("EVNORES1");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  VerificationResult result = Verified("EVNORES1");
+  result.copy.resource_type = "";
+  result.copy.resource_id = "";
+  RecordVerification(*connection_, "w1", {result});
+  EXPECT_EQ(Column("EVNORES1", "state"), "verified");
+  EXPECT_EQ(Column("EVNORES1", "resource_type IS NULL AND resource_id IS NULL"), "t");
+}
+
+TEST_F(VerificationQueuePgTest, RejectedKeepsTheErrorAndClearsTheLease) {
+  Insert("EVREJECT1", "attempts = 1");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  RecordVerification(*connection_, "w1", {Outcome("EVREJECT1", Kind::kRejected, "PayPro does not know this event (404)")});
+  EXPECT_EQ(Column("EVREJECT1", "state"), "rejected");
+  EXPECT_EQ(Column("EVREJECT1", "last_error"), "PayPro does not know this event (404)");
+  EXPECT_EQ(Column("EVREJECT1", "attempts"), "1");
+  EXPECT_EQ(Column("EVREJECT1", "lease_owner IS NULL AND lease_until IS NULL"), "t");
+  EXPECT_EQ(Column("EVREJECT1", "verified_body IS NULL AND verified_at IS NULL"), "t");
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w2", 10, seconds(60)).empty());
+}
+
+TEST_F(VerificationQueuePgTest, RetryCountsAnAttemptAndDelaysTheNextClaim) {
+  Insert("EVRETRY1", "attempts = 4");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  RecordVerification(*connection_, "w1", {Outcome("EVRETRY1", Kind::kRetry, "PayPro answered 503", seconds(30))});
+  EXPECT_EQ(Column("EVRETRY1", "state"), "received");
+  EXPECT_EQ(Column("EVRETRY1", "attempts"), "5");
+  EXPECT_EQ(Column("EVRETRY1", "last_error"), "PayPro answered 503");
+  EXPECT_EQ(Column("EVRETRY1", "next_attempt_at BETWEEN now() + interval '28 seconds' AND now() + interval '31 seconds'"),
+            "t");
+  EXPECT_EQ(Column("EVRETRY1", "lease_owner IS NULL AND lease_until IS NULL"), "t");
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w2", 10, seconds(60)).empty());
+}
+
+TEST_F(VerificationQueuePgTest, ShortRetryBecomesDueAgain) {
+  Insert("EVRETRY2");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  RecordVerification(*connection_, "w1", {Outcome("EVRETRY2", Kind::kRetry, "timeout", milliseconds(500))});
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w2", 10, seconds(60)).empty());
+  std::this_thread::sleep_for(milliseconds(700));
+  const auto claimed = ClaimForVerification(*connection_, "w2", 10, seconds(60));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].attempts, 1);
+}
+
+TEST_F(VerificationQueuePgTest, ReleaseClearsTheLeaseWithoutCountingAnAttempt) {
+  Insert("EVRELEASE1", "attempts = 2, last_error = 'before'");
+  const std::string due_before = Column("EVRELEASE1", "next_attempt_at");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  RecordVerification(*connection_, "w1", {Outcome("EVRELEASE1", Kind::kRelease)});
+  EXPECT_EQ(Column("EVRELEASE1", "state"), "received");
+  EXPECT_EQ(Column("EVRELEASE1", "attempts"), "2");
+  EXPECT_EQ(Column("EVRELEASE1", "last_error"), "before");
+  EXPECT_EQ(Column("EVRELEASE1", "next_attempt_at"), due_before);
+  EXPECT_EQ(Column("EVRELEASE1", "lease_owner IS NULL AND lease_until IS NULL"), "t");
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w2", 10, seconds(60))),
+            (std::vector<std::string>{"EVRELEASE1"}));
+}
+
+TEST_F(VerificationQueuePgTest, RecordsSeveralResultsInOneCall) {
+  for (const char* id : {"EVMIX1", "EVMIX2", "EVMIX3", "EVMIX4"}) Insert(id);
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 4u);
+  RecordVerification(*connection_, "w1",
+                     {Verified("EVMIX1"), Outcome("EVMIX2", Kind::kRejected, "404"),
+                      Outcome("EVMIX3", Kind::kRetry, "503", seconds(60)), Outcome("EVMIX4", Kind::kRelease)});
+  EXPECT_EQ(database_.Scalar("SELECT string_agg(event_id || '=' || state || '/' || attempts, ' ' ORDER BY event_id)"
+                             " FROM paypro_events"),
+            "EVMIX1=verified/0 EVMIX2=rejected/0 EVMIX3=received/1 EVMIX4=received/0");
+  EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events WHERE lease_owner IS NOT NULL"), "0");
+}
+
+TEST_F(VerificationQueuePgTest, ResultForARowNoLongerReceivedChangesNothing) {
+  Insert("EVGONE1");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  Exec("UPDATE paypro_events SET state = 'processed' WHERE event_id = 'EVGONE1'");
+  RecordVerification(*connection_, "w1", {Outcome("EVGONE1", Kind::kRetry, "503", seconds(60))});
+  EXPECT_EQ(Column("EVGONE1", "state"), "processed");
+  EXPECT_EQ(Column("EVGONE1", "attempts"), "0");
+}
+
+}  // namespace
+}  // namespace webhookd::testing

@@ -1,0 +1,69 @@
+// Tests for HMAC-SHA256, hex, base64 and constant-time comparison.
+#include "core/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace webhookd {
+namespace {
+
+TEST(HmacSha256, MatchesRfc4231TestCase2) {
+  // RFC 4231 section 4.3: key "Jefe", data "what do ya want for nothing?".
+  const std::string mac = HmacSha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(mac.size(), 32u);
+  EXPECT_EQ(ToHex(mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(HmacSha256, MatchesRfc4231TestCase1WithBinaryKey) {
+  // RFC 4231 section 4.2: key 20 x 0x0b, data "Hi There".
+  const std::string key(20, '\x0b');
+  EXPECT_EQ(ToHex(HmacSha256(key, "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
+TEST(HmacSha256, KeepsEmbeddedNulBytes) {
+  const std::string with_nul("a\0b", 3);
+  EXPECT_NE(HmacSha256("key", with_nul), HmacSha256("key", "a"));
+  EXPECT_NE(HmacSha256(std::string("k\0x", 3), "msg"), HmacSha256("k", "msg"));
+}
+
+TEST(ToHex, EncodesEveryByteAsTwoLowercaseDigits) {
+  EXPECT_EQ(ToHex(""), "");
+  EXPECT_EQ(ToHex(std::string("\x00\x01\x0f\x10\x7f\x80\xab\xff", 8)), "00010f107f80abff");
+  EXPECT_EQ(ToHex("AZ"), "415a");
+}
+
+TEST(Base64Encode, MatchesRfc4648Section10Vectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+}
+
+TEST(Base64Encode, UsesStandardAlphabetForHighBytes) {
+  // printf '\xfb\xff\xbf' | base64
+  EXPECT_EQ(Base64Encode("\xfb\xff\xbf"), "+/+/");
+  EXPECT_EQ(Base64Encode(std::string("\0\0\0", 3)), "AAAA");
+}
+
+TEST(ConstantTimeEquals, ComparesContent) {
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "Abc"));
+  EXPECT_TRUE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
+  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+}
+
+TEST(ConstantTimeEquals, DifferentLengthsAreUnequal) {
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+  EXPECT_FALSE(ConstantTimeEquals("", "a"));
+}
+
+}  // namespace
+}  // namespace webhookd
