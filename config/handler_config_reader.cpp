@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 
 namespace webhookd {
 
@@ -16,7 +15,7 @@ using HandlerSpec = decltype(HandlerConfig::spec);
 // The handler kinds: the key that selects one and how its settings are read.
 struct HandlerKind {
   std::string_view key;
-  std::function<HandlerSpec(const std::optional<YamlMap>&)> read;
+  HandlerSpec (*read)(const std::optional<YamlMap>& settings);
 };
 
 HandlerSpec ReadLogSpec(const std::optional<YamlMap>& settings) {
@@ -24,12 +23,13 @@ HandlerSpec ReadLogSpec(const std::optional<YamlMap>& settings) {
   return LogHandlerSpec{};
 }
 
-const std::array<HandlerKind, 1> kKinds = {{{"log", ReadLogSpec}}};
+constexpr std::array<HandlerKind, 1> kKinds = {{{"log", ReadLogSpec}}};
 
 std::string KnownKinds() {
   std::string names;
-  for (const HandlerKind& kind : kKinds)
+  for (const HandlerKind& kind : kKinds) {
     names += (names.empty() ? "" : ", ") + std::string(kind.key);
+  }
   return "known kinds: " + names;
 }
 

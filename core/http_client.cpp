@@ -119,7 +119,7 @@ struct HttpClient::Impl {
       http::request<http::string_body> message{verb, base.base_path + request.target, 11};
       message.set(http::field::host, host_header);
       message.set(http::field::user_agent, options.user_agent);
-      for (const HttpHeader& header : request.headers.list()) message.set(header.name, header.value);
+      for (const HttpHeader& header : request.headers.list()) message.insert(header.name, header.value);
       message.body() = request.body;
       message.keep_alive(true);
       message.prepare_payload();

@@ -21,7 +21,10 @@ ServerResponse WithRetryAfter(ServerResponse response, int64_t seconds) {
 // cursor is base64url and the base is already escaped.
 std::string PageLink(std::string_view base, size_t limit, const ListCursor& cursor) {
   std::string link(base);
-  link.append("/events?limit=").append(std::to_string(limit)).append("&cursor=").append(EncodeCursor(cursor));
+  link.append("/events?limit=")
+      .append(std::to_string(limit))
+      .append("&cursor=")
+      .append(EncodeCursor(cursor));
   return link;
 }
 
@@ -54,13 +57,15 @@ ApiRoute ParseApiRoute(std::string_view path) {
   return route;
 }
 
-ApiRoutes::ApiRoutes(const EventStore& store, FaultPlan& faults, ApiStats& stats, ApiSettings settings)
+ApiRoutes::ApiRoutes(const EventStore& store, FaultPlan& faults, ApiStats& stats,
+                     ApiSettings settings)
     : store_(store), faults_(faults), stats_(stats), settings_(std::move(settings)) {}
 
 bool ApiRoutes::Authorized(const ServerRequest& request) const {
   constexpr std::string_view kScheme = "Bearer ";
   const std::string_view header = request.headers.Get("Authorization");
-  if (header.size() <= kScheme.size() || !HeaderNameEquals(header.substr(0, kScheme.size()), kScheme)) {
+  if (header.size() <= kScheme.size() ||
+      !HeaderNameEquals(header.substr(0, kScheme.size()), kScheme)) {
     return false;
   }
   return ConstantTimeEquals(header.substr(kScheme.size()), settings_.api_key.Reveal());
@@ -77,8 +82,7 @@ ApiOutcome ApiRoutes::Handle(const ServerRequest& request) const {
   ApiOutcome outcome;
   outcome.delay = std::chrono::milliseconds(
       faults.latency_ms + (route.kind == ApiRoute::Kind::kEventList ? faults.list_latency_ms : 0));
-  const ApiFault fault = faults.down ? ApiFault::kDown : ApiFault::kNone;
-  if (fault == ApiFault::kDown) {
+  if (faults.down) {
     outcome.response = WithRetryAfter(JsonError(503, "service unavailable"), faults.retry_after_s);
   } else if (!Authorized(request)) {
     stats_.CountUnauthorized();
@@ -89,9 +93,12 @@ ApiOutcome ApiRoutes::Handle(const ServerRequest& request) const {
         stats_.CountTimeout();
         outcome.hang = true;
         return outcome;
-      case ApiFault::kError: outcome.response = JsonError(500, "internal server error"); break;
+      case ApiFault::kError:
+        outcome.response = JsonError(500, "internal server error");
+        break;
       case ApiFault::kRateLimited:
-        outcome.response = WithRetryAfter(JsonError(429, "too many requests"), faults.retry_after_s);
+        outcome.response =
+            WithRetryAfter(JsonError(429, "too many requests"), faults.retry_after_s);
         break;
       case ApiFault::kDown:
       case ApiFault::kNone:
@@ -108,7 +115,8 @@ ServerResponse ApiRoutes::Serve(const ApiRoute& route, std::string_view query,
                                 const ServerRequest& request) const {
   const std::string base = RequestBase(request, settings_.public_url, settings_.fallback_host);
   switch (route.kind) {
-    case ApiRoute::Kind::kEventList: return ServeList(query, base);
+    case ApiRoute::Kind::kEventList:
+      return ServeList(query, base);
     case ApiRoute::Kind::kEvent: {
       const StoredEvent* event = store_.Find(route.id);
       if (event == nullptr) return JsonError(404, "event not found");
@@ -119,7 +127,8 @@ ServerResponse ApiRoutes::Serve(const ApiRoute& route, std::string_view query,
       if (!body) return JsonError(404, std::string(InfoFor(route.resource).type) + " not found");
       return JsonOk(std::move(*body));
     }
-    case ApiRoute::Kind::kNotFound: break;
+    case ApiRoute::Kind::kNotFound:
+      break;
   }
   return JsonError(404, "not found");
 }

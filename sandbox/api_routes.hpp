@@ -18,8 +18,8 @@ namespace webhookd::sandbox {
 struct ApiRoute {
   enum class Kind : uint8_t { kEventList, kEvent, kResource, kNotFound };
   Kind kind = Kind::kNotFound;
-  std::string_view id;                            ///< for kEvent and kResource
-  ResourceKind resource = ResourceKind::kPayment; ///< for kResource
+  std::string_view id;                             ///< for kEvent and kResource
+  ResourceKind resource = ResourceKind::kPayment;  ///< for kResource
 };
 
 /// "/events" -> kEventList, "/events/EV.." -> kEvent, "/payments/PP.." -> kResource.
@@ -34,8 +34,8 @@ struct ApiOutcome {
 
 struct ApiSettings {
   Secret api_key;
-  std::string public_url;    ///< base of links; "" means http://<Host header>
-  std::string fallback_host; ///< used when a request has no Host header
+  std::string public_url;     ///< base of links; "" means http://<Host header>
+  std::string fallback_host;  ///< used when a request has no Host header
 };
 
 /// Answers API requests. Thread-safe: the store, plan and stats are.
@@ -47,7 +47,8 @@ class ApiRoutes {
 
  private:
   bool Authorized(const ServerRequest& request) const;
-  ServerResponse Serve(const ApiRoute& route, std::string_view query, const ServerRequest& request) const;
+  ServerResponse Serve(const ApiRoute& route, std::string_view query,
+                       const ServerRequest& request) const;
   ServerResponse ServeList(std::string_view query, std::string_view base) const;
 
   const EventStore& store_;

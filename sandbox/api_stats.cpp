@@ -39,7 +39,8 @@ ApiStatsSnapshot ApiStats::Snapshot() const {
 }
 
 void ApiStats::Reset() {
-  for (auto* counter : {&api_requests_, &event_fetches_, &list_requests_, &unauthorized_, &timeouts_}) {
+  for (auto* counter :
+       {&api_requests_, &event_fetches_, &list_requests_, &unauthorized_, &timeouts_}) {
     counter->store(0, std::memory_order_relaxed);
   }
   for (auto& counter : answers_) counter.store(0, std::memory_order_relaxed);

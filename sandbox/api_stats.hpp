@@ -14,11 +14,11 @@ namespace webhookd::sandbox {
 
 /// A copy of the counters at one moment.
 struct ApiStatsSnapshot {
-  uint64_t api_requests = 0;   ///< requests to API routes (control routes excluded)
-  uint64_t event_fetches = 0;  ///< GET /events/{id}
-  uint64_t list_requests = 0;  ///< GET /events
-  uint64_t unauthorized = 0;   ///< answered 401
-  uint64_t timeouts = 0;       ///< held without an answer (timeout_rate)
+  uint64_t api_requests = 0;             ///< requests to API routes (control routes excluded)
+  uint64_t event_fetches = 0;            ///< GET /events/{id}
+  uint64_t list_requests = 0;            ///< GET /events
+  uint64_t unauthorized = 0;             ///< answered 401
+  uint64_t timeouts = 0;                 ///< held without an answer (timeout_rate)
   std::map<unsigned, uint64_t> answers;  ///< answers per HTTP status
 };
 

@@ -7,7 +7,8 @@
 
 namespace webhookd::sandbox {
 
-void AppendWithBase(std::string& out, std::string_view body_template, std::string_view escaped_base) {
+void AppendWithBase(std::string& out, std::string_view body_template,
+                    std::string_view escaped_base) {
   while (!body_template.empty()) {
     const void* hit = std::memchr(body_template.data(), kBaseMarker, body_template.size());
     if (hit == nullptr) {

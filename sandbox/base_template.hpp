@@ -13,7 +13,8 @@ namespace webhookd::sandbox {
 inline constexpr char kBaseMarker = '\x01';
 
 /// Appends `body_template` to `out` with each marker replaced by `escaped_base`.
-void AppendWithBase(std::string& out, std::string_view body_template, std::string_view escaped_base);
+void AppendWithBase(std::string& out, std::string_view body_template,
+                    std::string_view escaped_base);
 
 /// `body_template` rendered with `escaped_base`.
 std::string RenderWithBase(std::string_view body_template, std::string_view escaped_base);

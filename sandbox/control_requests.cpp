@@ -29,7 +29,8 @@ Status ForEachField(std::string_view body, OnField&& on_field) {
   return Ok{};
 }
 
-Result<int64_t> IntField(simdjson::dom::element value, std::string_view key, int64_t low, int64_t high) {
+Result<int64_t> IntField(simdjson::dom::element value, std::string_view key, int64_t low,
+                         int64_t high) {
   int64_t number = 0;
   if (value.get_int64().get(number) != simdjson::SUCCESS || number < low || number > high) {
     return Bad(std::string(key) + " must be a whole number from " + std::to_string(low) + " to " +
@@ -40,7 +41,8 @@ Result<int64_t> IntField(simdjson::dom::element value, std::string_view key, int
 
 Result<std::string_view> StringField(simdjson::dom::element value, std::string_view key) {
   std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) return Bad(std::string(key) + " must be a string");
+  if (value.get_string().get(text) != simdjson::SUCCESS)
+    return Bad(std::string(key) + " must be a string");
   return text;
 }
 
@@ -66,7 +68,8 @@ Status CommonField(std::string_view key, simdjson::dom::element value, size_t& c
 
 Status FaultField(std::string_view key, simdjson::dom::element value, Faults& faults) {
   const auto rate = [&](double& target) -> Status {
-    if (value.get_double().get(target) != simdjson::SUCCESS) return Bad(std::string(key) + " must be a number");
+    if (value.get_double().get(target) != simdjson::SUCCESS)
+      return Bad(std::string(key) + " must be a number");
     return Ok{};
   };
   const auto whole = [&](int64_t& target) -> Status {
@@ -85,7 +88,8 @@ Status FaultField(std::string_view key, simdjson::dom::element value, Faults& fa
   if (key == "duplicate_rate") return rate(faults.duplicate_rate);
   if (key == "max_delivery_attempts") return whole(faults.max_delivery_attempts);
   if (key == "down") {
-    if (value.get_bool().get(faults.down) != simdjson::SUCCESS) return Bad("down must be true or false");
+    if (value.get_bool().get(faults.down) != simdjson::SUCCESS)
+      return Bad("down must be true or false");
     return Ok{};
   }
   return Bad("unknown fault: " + std::string(key));
@@ -95,11 +99,13 @@ Status FaultField(std::string_view key, simdjson::dom::element value, Faults& fa
 
 Result<CreateRequest> ParseCreateRequest(std::string_view body) {
   CreateRequest request;
-  Status status = ForEachField(body, [&](std::string_view key, simdjson::dom::element value) -> Status {
-    bool known = false;
-    if (Status common = CommonField(key, value, request.count, request.mix, known); !common) return common;
-    return known ? Status(Ok{}) : Status(Bad("unknown field: " + std::string(key)));
-  });
+  Status status =
+      ForEachField(body, [&](std::string_view key, simdjson::dom::element value) -> Status {
+        bool known = false;
+        if (Status common = CommonField(key, value, request.count, request.mix, known); !common)
+          return common;
+        return known ? Status(Ok{}) : Status(Bad("unknown field: " + std::string(key)));
+      });
   if (!status) return status.take_error();
   return request;
 }
@@ -107,31 +113,33 @@ Result<CreateRequest> ParseCreateRequest(std::string_view body) {
 Result<TriggerRequest> ParseTriggerRequest(std::string_view body) {
   TriggerRequest request;
   bool has_to = false;
-  Status status = ForEachField(body, [&](std::string_view key, simdjson::dom::element value) -> Status {
-    bool known = false;
-    if (Status common = CommonField(key, value, request.count, request.mix, known); !common) return common;
-    if (known) return Ok{};
-    if (key == "concurrency") {
-      auto number = IntField(value, key, 1, kMaxConcurrency);
-      if (!number) return number.take_error();
-      request.concurrency = static_cast<size_t>(*number);
-    } else if (key == "to" || key == "secret") {
-      auto text = StringField(value, key);
-      if (!text) return text.take_error();
-      if (key == "secret") {
-        if (text->empty()) return Bad("secret must not be empty");
-        request.secret = Secret(std::string(*text));
+  Status status =
+      ForEachField(body, [&](std::string_view key, simdjson::dom::element value) -> Status {
+        bool known = false;
+        if (Status common = CommonField(key, value, request.count, request.mix, known); !common)
+          return common;
+        if (known) return Ok{};
+        if (key == "concurrency") {
+          auto number = IntField(value, key, 1, kMaxConcurrency);
+          if (!number) return number.take_error();
+          request.concurrency = static_cast<size_t>(*number);
+        } else if (key == "to" || key == "secret") {
+          auto text = StringField(value, key);
+          if (!text) return text.take_error();
+          if (key == "secret") {
+            if (text->empty()) return Bad("secret must not be empty");
+            request.secret = Secret(std::string(*text));
+            return Ok{};
+          }
+          auto url = ParseUrl(*text);
+          if (!url) return Bad("to must be an http(s) URL");
+          request.to = std::move(*url);
+          has_to = true;
+        } else {
+          return Bad("unknown field: " + std::string(key));
+        }
         return Ok{};
-      }
-      auto url = ParseUrl(*text);
-      if (!url) return Bad("to must be an http(s) URL");
-      request.to = std::move(*url);
-      has_to = true;
-    } else {
-      return Bad("unknown field: " + std::string(key));
-    }
-    return Ok{};
-  });
+      });
   if (!status) return status.take_error();
   if (!has_to) return Bad("to is required: the URL to deliver webhooks to");
   return request;
@@ -152,9 +160,15 @@ std::string FaultsJson(const Faults& faults) {
   json.BeginObject();
   json.Key("latency_ms").Int(faults.latency_ms).Key("list_latency_ms").Int(faults.list_latency_ms);
   json.Key("error_rate").Double(faults.error_rate).Key("timeout_rate").Double(faults.timeout_rate);
-  json.Key("rate_limit_rate").Double(faults.rate_limit_rate).Key("retry_after_s").Int(faults.retry_after_s);
+  json.Key("rate_limit_rate")
+      .Double(faults.rate_limit_rate)
+      .Key("retry_after_s")
+      .Int(faults.retry_after_s);
   json.Key("down").Bool(faults.down);
-  json.Key("drop_rate").Double(faults.drop_rate).Key("duplicate_rate").Double(faults.duplicate_rate);
+  json.Key("drop_rate")
+      .Double(faults.drop_rate)
+      .Key("duplicate_rate")
+      .Double(faults.duplicate_rate);
   json.Key("max_delivery_attempts").Int(faults.max_delivery_attempts);
   json.EndObject();
   return json.Take();

@@ -51,9 +51,12 @@ uint64_t DeliveryLedger::pending() const {
 std::vector<std::string> DeliveryLedger::Ids(DeliveryOutcome outcome) const {
   std::lock_guard lock(mutex_);
   switch (outcome) {
-    case DeliveryOutcome::kAcknowledged: return acknowledged_ids_;
-    case DeliveryOutcome::kFailed: return failed_ids_;
-    case DeliveryOutcome::kDropped: return dropped_ids_;
+    case DeliveryOutcome::kAcknowledged:
+      return acknowledged_ids_;
+    case DeliveryOutcome::kFailed:
+      return failed_ids_;
+    case DeliveryOutcome::kDropped:
+      return dropped_ids_;
   }
   return {};
 }

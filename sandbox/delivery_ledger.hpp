@@ -12,12 +12,12 @@ namespace webhookd::sandbox {
 
 /// Counts over everything triggered since start (or the last Reset).
 struct DeliverySummary {
-  uint64_t pending = 0;          ///< deliveries (duplicates included) not yet settled
-  uint64_t acknowledged = 0;     ///< events that got a 2xx
-  uint64_t failed = 0;           ///< events given up after the last attempt
-  uint64_t dropped = 0;          ///< events never sent on purpose (drop_rate)
-  uint64_t duplicates_sent = 0;  ///< second deliveries that were sent
-  uint64_t attempts = 0;         ///< HTTP requests made, retries included
+  uint64_t pending = 0;                  ///< deliveries (duplicates included) not yet settled
+  uint64_t acknowledged = 0;             ///< events that got a 2xx
+  uint64_t failed = 0;                   ///< events given up after the last attempt
+  uint64_t dropped = 0;                  ///< events never sent on purpose (drop_rate)
+  uint64_t duplicates_sent = 0;          ///< second deliveries that were sent
+  uint64_t attempts = 0;                 ///< HTTP requests made, retries included
   std::map<unsigned, uint64_t> answers;  ///< attempts per HTTP status; 0 = no answer
 };
 

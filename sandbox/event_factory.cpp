@@ -26,7 +26,8 @@ const EventFactory::Step& EventFactory::StepFor(std::string_view type) {
   throw std::logic_error("no generator for event type " + std::string(type));
 }
 
-void EventFactory::Generate(const EventMix& mix, size_t count, int64_t now, std::vector<NewEvent>& out) {
+void EventFactory::Generate(const EventMix& mix, size_t count, int64_t now,
+                            std::vector<NewEvent>& out) {
   out.reserve(out.size() + count);
   for (size_t i = 0; i < count; ++i) {
     switch (mix.kind) {
@@ -35,8 +36,12 @@ void EventFactory::Generate(const EventMix& mix, size_t count, int64_t now, std:
         out.push_back(Emit(step.type, *(this->*step.run)(true, now)));
         break;
       }
-      case MixKind::kMixed: GenerateMixed(now, out); break;
-      case MixKind::kLifecycle: GenerateLifecycle(now, out); break;
+      case MixKind::kMixed:
+        GenerateMixed(now, out);
+        break;
+      case MixKind::kLifecycle:
+        GenerateLifecycle(now, out);
+        break;
     }
   }
 }

@@ -16,11 +16,11 @@ namespace webhookd::sandbox {
 
 /// One generated event, before the store numbers it.
 struct NewEvent {
-  std::string id;              ///< "EV" + 18 uppercase letters or digits
-  std::string_view type;       ///< static storage, e.g. "payment.paid"
-  int64_t created_at = 0;      ///< Unix seconds
-  std::string resource_id;     ///< the resource in `payload`
-  std::string payload;         ///< the resource as it was then (ResourceTemplate)
+  std::string id;           ///< "EV" + 18 uppercase letters or digits
+  std::string_view type;    ///< static storage, e.g. "payment.paid"
+  int64_t created_at = 0;   ///< Unix seconds
+  std::string resource_id;  ///< the resource in `payload`
+  std::string payload;      ///< the resource as it was then (ResourceTemplate)
 };
 
 /// Owns every resource and moves them through their lifecycles. Not
@@ -49,8 +49,8 @@ class EventFactory {
   struct Step {
     std::string_view type;
     StepFn run;
-    int weight;                  ///< share in the mixed stream, out of 100
-    std::string_view fallback;   ///< what to do instead when no resource fits
+    int weight;                 ///< share in the mixed stream, out of 100
+    std::string_view fallback;  ///< what to do instead when no resource fits
   };
   static const std::vector<Step>& Steps();
   static const Step& StepFor(std::string_view type);

@@ -228,9 +228,17 @@ Resource* EventFactory::PayoutSettled(bool fresh, int64_t now, std::string_view 
   return payout;
 }
 
-Resource* EventFactory::PayoutApproved(bool fresh, int64_t now) { return PayoutDecided(fresh, now, "approved"); }
-Resource* EventFactory::PayoutRejected(bool fresh, int64_t now) { return PayoutDecided(fresh, now, "rejected"); }
-Resource* EventFactory::PayoutPaid(bool fresh, int64_t now) { return PayoutSettled(fresh, now, "paid"); }
-Resource* EventFactory::PayoutFailed(bool fresh, int64_t now) { return PayoutSettled(fresh, now, "failed"); }
+Resource* EventFactory::PayoutApproved(bool fresh, int64_t now) {
+  return PayoutDecided(fresh, now, "approved");
+}
+Resource* EventFactory::PayoutRejected(bool fresh, int64_t now) {
+  return PayoutDecided(fresh, now, "rejected");
+}
+Resource* EventFactory::PayoutPaid(bool fresh, int64_t now) {
+  return PayoutSettled(fresh, now, "paid");
+}
+Resource* EventFactory::PayoutFailed(bool fresh, int64_t now) {
+  return PayoutSettled(fresh, now, "failed");
+}
 
 }  // namespace webhookd::sandbox

@@ -10,7 +10,8 @@ namespace webhookd::sandbox {
 namespace {
 
 constexpr std::array<std::string_view, 6> kUndocumentedTypes = {
-    "refund.created",   "refund.paid",      "mandate.created", "subscription_period.created",
+    "refund.created",           "refund.paid",
+    "mandate.created",          "subscription_period.created",
     "installment_plan.created", "installment_plan_period.paid",
 };
 
@@ -34,7 +35,8 @@ Result<EventMix> ParseEventMix(std::string_view text) {
   for (std::string_view type : GeneratedEventTypes()) {
     if (type == text) return EventMix{MixKind::kSingle, type};
   }
-  return MakeError(ErrorCode::kBadRequest, "unknown event type: use mixed, lifecycle or a generated type");
+  return MakeError(ErrorCode::kBadRequest,
+                   "unknown event type: use mixed, lifecycle or a generated type");
 }
 
 }  // namespace webhookd::sandbox

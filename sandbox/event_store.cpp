@@ -19,14 +19,18 @@ namespace {
 constexpr size_t kCreateChunk = 1024;
 
 int64_t SystemUnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 std::string EventTemplate(const NewEvent& event) {
   JsonWriter json;
   json.BeginObject().Key("id").String(event.id).Key("type").String("event");
-  json.Key("event_type").String(event.type).Key("created_at").String(FormatRfc3339(event.created_at));
+  json.Key("event_type")
+      .String(event.type)
+      .Key("created_at")
+      .String(FormatRfc3339(event.created_at));
   json.Key("payload").Raw(event.payload);
   std::string self = "\"";
   self.push_back(kBaseMarker);
@@ -103,7 +107,8 @@ Result<EventPage> EventStore::List(size_t limit, const std::optional<ListCursor>
   EventPage page;
   if (high >= low) {
     page.events.reserve(high - low + 1);
-    for (uint64_t sequence = high; sequence >= low; --sequence) page.events.push_back(&events_[sequence - 1]);
+    for (uint64_t sequence = high; sequence >= low; --sequence)
+      page.events.push_back(&events_[sequence - 1]);
   }
   if (low > 1) page.next = ListCursor{ListCursor::Direction::kOlder, low};
   if (high < newest) page.prev = ListCursor{ListCursor::Direction::kNewer, high};

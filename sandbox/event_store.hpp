@@ -21,12 +21,12 @@ namespace webhookd::sandbox {
 /// One event as stored. Immutable once created, and never removed, so a
 /// pointer to it stays valid for the store's lifetime.
 struct StoredEvent {
-  uint64_t sequence = 0;     ///< 1 for the first event, then +1 each
+  uint64_t sequence = 0;  ///< 1 for the first event, then +1 each
   std::string id;
-  std::string_view type;     ///< static storage
-  int64_t created_at = 0;    ///< Unix seconds
+  std::string_view type;   ///< static storage
+  int64_t created_at = 0;  ///< Unix seconds
   std::string resource_id;
-  std::string body_template; ///< the Event object; see base_template.hpp
+  std::string body_template;  ///< the Event object; see base_template.hpp
 };
 
 /// One page of GET /events, newest first.

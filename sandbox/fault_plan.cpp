@@ -14,7 +14,8 @@ Status CheckRate(double value, std::string_view name) {
 
 Status CheckRange(int64_t value, int64_t low, int64_t high, std::string_view name) {
   if (value >= low && value <= high) return Ok{};
-  return MakeError(ErrorCode::kConfig, fmt::format("{} must be between {} and {}", name, low, high));
+  return MakeError(ErrorCode::kConfig,
+                   fmt::format("{} must be between {} and {}", name, low, high));
 }
 
 }  // namespace

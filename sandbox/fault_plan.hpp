@@ -12,15 +12,15 @@ namespace webhookd::sandbox {
 /// Fault settings. Rates are fractions in [0, 1]; times in milliseconds or
 /// seconds as named. Defaults inject nothing.
 struct Faults {
-  int64_t latency_ms = 0;       ///< delay of every API answer
-  int64_t list_latency_ms = 0;  ///< extra delay for GET /events lists
-  double error_rate = 0;        ///< API requests answered 500
-  double timeout_rate = 0;      ///< API requests never answered
-  double rate_limit_rate = 0;   ///< API requests answered 429
-  int64_t retry_after_s = 1;    ///< Retry-After sent with 429
-  bool down = false;            ///< every API request answered 503
-  double drop_rate = 0;         ///< triggered events never delivered
-  double duplicate_rate = 0;    ///< triggered events delivered twice
+  int64_t latency_ms = 0;             ///< delay of every API answer
+  int64_t list_latency_ms = 0;        ///< extra delay for GET /events lists
+  double error_rate = 0;              ///< API requests answered 500
+  double timeout_rate = 0;            ///< API requests never answered
+  double rate_limit_rate = 0;         ///< API requests answered 429
+  int64_t retry_after_s = 1;          ///< Retry-After sent with 429
+  bool down = false;                  ///< every API request answered 503
+  double drop_rate = 0;               ///< triggered events never delivered
+  double duplicate_rate = 0;          ///< triggered events delivered twice
   int64_t max_delivery_attempts = 8;  ///< webhook attempts before giving up
 };
 

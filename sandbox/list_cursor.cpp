@@ -7,7 +7,8 @@ namespace webhookd::sandbox {
 
 namespace {
 
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 int SextetOf(char c) {
   const size_t at = kAlphabet.find(c);
@@ -60,9 +61,11 @@ std::string EncodeCursor(const ListCursor& cursor) {
 Result<ListCursor> DecodeCursor(std::string_view text) {
   std::string plain;
   if (text.empty() || text.size() > 64 || !Base64UrlDecode(text, plain)) return BadCursor();
-  if (plain.size() < 3 || plain[1] != ':' || (plain[0] != 'n' && plain[0] != 'p')) return BadCursor();
+  if (plain.size() < 3 || plain[1] != ':' || (plain[0] != 'n' && plain[0] != 'p'))
+    return BadCursor();
   ListCursor cursor;
-  cursor.direction = plain[0] == 'n' ? ListCursor::Direction::kOlder : ListCursor::Direction::kNewer;
+  cursor.direction =
+      plain[0] == 'n' ? ListCursor::Direction::kOlder : ListCursor::Direction::kNewer;
   const char* begin = plain.data() + 2;
   const char* end = plain.data() + plain.size();
   const auto [stop, error] = std::from_chars(begin, end, cursor.sequence);

@@ -28,10 +28,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   switch (command->kind) {
-    case Command::Kind::kHelp: std::cout << webhookd::sandbox::UsageText(); return 0;
-    case Command::Kind::kVersion: std::cout << "paypro-sandbox " << webhookd::kVersion << "\n"; return 0;
-    case Command::Kind::kTrigger: return webhookd::sandbox::RunTrigger(command->trigger);
-    case Command::Kind::kServe: return webhookd::sandbox::ServeSandbox(std::move(command->serve));
+    case Command::Kind::kHelp:
+      std::cout << webhookd::sandbox::UsageText();
+      return 0;
+    case Command::Kind::kVersion:
+      std::cout << "paypro-sandbox " << webhookd::kVersion << "\n";
+      return 0;
+    case Command::Kind::kTrigger:
+      return webhookd::sandbox::RunTrigger(command->trigger);
+    case Command::Kind::kServe:
+      return webhookd::sandbox::ServeSandbox(std::move(command->serve));
   }
   return 2;
 }

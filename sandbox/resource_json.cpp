@@ -11,9 +11,12 @@ namespace webhookd::sandbox {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kFirstNames = {"Anna", "Bram", "Chloe", "Daan", "Emma", "Finn"};
-constexpr std::array<std::string_view, 6> kLastNames = {"de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer"};
-constexpr std::array<std::string_view, 4> kCities = {"Amsterdam", "Utrecht", "Rotterdam", "Eindhoven"};
+constexpr std::array<std::string_view, 6> kFirstNames = {"Anna", "Bram", "Chloe",
+                                                         "Daan", "Emma", "Finn"};
+constexpr std::array<std::string_view, 6> kLastNames = {"de Vries", "Jansen", "Bakker",
+                                                        "Visser",   "Smit",   "Meijer"};
+constexpr std::array<std::string_view, 4> kCities = {"Amsterdam", "Utrecht", "Rotterdam",
+                                                     "Eindhoven"};
 
 void Time(JsonWriter& json, std::string_view key, int64_t unix_seconds) {
   json.Key(key);
@@ -51,8 +54,19 @@ void Period(JsonWriter& json, int64_t amount) {
 }
 
 void Payment(JsonWriter& json, const Resource& r) {
-  json.Key("amount").Int(r.amount).Key("description").String(r.description).Key("currency").String("EUR");
-  json.Key("pay_method").BeginObject().Key("id").String("ideal").Key("name").String("iDEAL").EndObject();
+  json.Key("amount")
+      .Int(r.amount)
+      .Key("description")
+      .String(r.description)
+      .Key("currency")
+      .String("EUR");
+  json.Key("pay_method")
+      .BeginObject()
+      .Key("id")
+      .String("ideal")
+      .Key("name")
+      .String("iDEAL")
+      .EndObject();
   json.Key("state").String(r.state).Key("refunded_amount").Int(0);
   json.Key("metadata").BeginObject().Key("order_id").String(std::to_string(r.number)).EndObject();
   NullableString(json, "customer", r.customer);
@@ -73,7 +87,9 @@ void Customer(JsonWriter& json, const Resource& r) {
   json.Key("postal").String(std::to_string(1000 + n % 9000) + "AA");
   json.Key("city").String(kCities[static_cast<size_t>(r.revision) % kCities.size()]);
   json.Key("country").String("NL").Key("vat_number").Null().Key("company_name").Null();
-  json.Key("phone_number").String("06" + std::to_string(10000000 + (n * 7919 + static_cast<size_t>(r.revision)) % 89999999));
+  json.Key("phone_number")
+      .String("06" +
+              std::to_string(10000000 + (n * 7919 + static_cast<size_t>(r.revision)) % 89999999));
   Time(json, "created_at", r.created_at);
   json.Key("_links").BeginObject();
   Link(json, "self", ResourceKind::kCustomer, r.id);
@@ -123,7 +139,12 @@ void Subscription(JsonWriter& json, const Resource& r) {
 }
 
 void InstallmentPlan(JsonWriter& json, const Resource& r) {
-  json.Key("description").String(r.description).Key("currency").String("EUR").Key("state").String(r.state);
+  json.Key("description")
+      .String(r.description)
+      .Key("currency")
+      .String("EUR")
+      .Key("state")
+      .String(r.state);
   json.Key("customer").String(r.customer).Key("mandate").String(r.mandate);
   json.Key("number_of_periods").Int(5);
   Period(json, r.amount);
@@ -138,9 +159,15 @@ void InstallmentPlan(JsonWriter& json, const Resource& r) {
 // Subscription periods and installment plan periods: one instalment each.
 void PlanPeriod(JsonWriter& json, const Resource& r) {
   const bool subscription = r.kind == ResourceKind::kSubscriptionPeriod;
-  const ResourceKind parent = subscription ? ResourceKind::kSubscription : ResourceKind::kInstallmentPlan;
+  const ResourceKind parent =
+      subscription ? ResourceKind::kSubscription : ResourceKind::kInstallmentPlan;
   json.Key(InfoFor(parent).type).String(r.parent);
-  json.Key("amount").Int(r.amount).Key("currency").String("EUR").Key("description").String(r.description);
+  json.Key("amount")
+      .Int(r.amount)
+      .Key("currency")
+      .String("EUR")
+      .Key("description")
+      .String(r.description);
   json.Key("state").String(r.state);
   Time(json, "paid_at", r.settled_at);
   Time(json, "created_at", r.created_at);
@@ -151,7 +178,12 @@ void PlanPeriod(JsonWriter& json, const Resource& r) {
 }
 
 void Payout(JsonWriter& json, const Resource& r) {
-  json.Key("amount").Int(r.amount).Key("currency").String("EUR").Key("description").String(r.description);
+  json.Key("amount")
+      .Int(r.amount)
+      .Key("currency")
+      .String("EUR")
+      .Key("description")
+      .String(r.description);
   json.Key("state").String(r.state).Key("iban").String("NL02ABNA0123456789");
   json.Key("account_holder_name").String("PayPro Merchant");
   Time(json, "paid_at", r.settled_at);
@@ -168,16 +200,32 @@ std::string ResourceTemplate(const Resource& resource) {
   json.BeginObject();
   Head(json, resource);
   switch (resource.kind) {
-    case ResourceKind::kPayment: Payment(json, resource); break;
+    case ResourceKind::kPayment:
+      Payment(json, resource);
+      break;
     case ResourceKind::kRefund:
-    case ResourceKind::kChargeback: Reversal(json, resource); break;
-    case ResourceKind::kCustomer: Customer(json, resource); break;
-    case ResourceKind::kMandate: Mandate(json, resource); break;
-    case ResourceKind::kSubscription: Subscription(json, resource); break;
-    case ResourceKind::kInstallmentPlan: InstallmentPlan(json, resource); break;
+    case ResourceKind::kChargeback:
+      Reversal(json, resource);
+      break;
+    case ResourceKind::kCustomer:
+      Customer(json, resource);
+      break;
+    case ResourceKind::kMandate:
+      Mandate(json, resource);
+      break;
+    case ResourceKind::kSubscription:
+      Subscription(json, resource);
+      break;
+    case ResourceKind::kInstallmentPlan:
+      InstallmentPlan(json, resource);
+      break;
     case ResourceKind::kSubscriptionPeriod:
-    case ResourceKind::kInstallmentPlanPeriod: PlanPeriod(json, resource); break;
-    case ResourceKind::kPayout: Payout(json, resource); break;
+    case ResourceKind::kInstallmentPlanPeriod:
+      PlanPeriod(json, resource);
+      break;
+    case ResourceKind::kPayout:
+      Payout(json, resource);
+      break;
   }
   json.EndObject();
   return json.Take();

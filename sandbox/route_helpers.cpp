@@ -55,14 +55,15 @@ std::optional<std::string> QueryParam(std::string_view query, std::string_view n
   return std::nullopt;
 }
 
-Result<int64_t> ParseBoundedInt(std::string_view text, int64_t low, int64_t high, std::string_view what) {
+Result<int64_t> ParseBoundedInt(std::string_view text, int64_t low, int64_t high,
+                                std::string_view what) {
   int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < low ||
       value > high) {
-    return MakeError(ErrorCode::kBadRequest,
-                     std::string(what) + " must be a whole number from " + std::to_string(low) + " to " +
-                         std::to_string(high));
+    return MakeError(ErrorCode::kBadRequest, std::string(what) + " must be a whole number from " +
+                                                 std::to_string(low) + " to " +
+                                                 std::to_string(high));
   }
   return value;
 }
@@ -76,7 +77,13 @@ std::string RequestBase(const ServerRequest& request, std::string_view public_ur
 
 ServerResponse JsonError(unsigned status, std::string_view message) {
   JsonWriter json;
-  json.BeginObject().Key("error").BeginObject().Key("message").String(message).EndObject().EndObject();
+  json.BeginObject()
+      .Key("error")
+      .BeginObject()
+      .Key("message")
+      .String(message)
+      .EndObject()
+      .EndObject();
   ServerResponse response;
   response.status = status;
   response.body = json.Take();

@@ -24,7 +24,8 @@ Target SplitTarget(std::string_view target);
 std::optional<std::string> QueryParam(std::string_view query, std::string_view name);
 
 /// A whole decimal number in [low, high]; kBadRequest naming `what` otherwise.
-Result<int64_t> ParseBoundedInt(std::string_view text, int64_t low, int64_t high, std::string_view what);
+Result<int64_t> ParseBoundedInt(std::string_view text, int64_t low, int64_t high,
+                                std::string_view what);
 
 /// The base URL of links in answers to `request`, escaped for JSON (see
 /// base_template.hpp): `public_url` when set, else http:// and the Host

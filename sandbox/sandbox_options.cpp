@@ -6,11 +6,14 @@
 #include <charconv>
 #include <map>
 
+#include "sandbox/control_requests.hpp"
+
 namespace webhookd::sandbox {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(paypro-sandbox: a stand-in for PayPro's API and webhook deliveries
+constexpr std::string_view kUsage =
+    R"(paypro-sandbox: a stand-in for PayPro's API and webhook deliveries
 
 Usage:
   paypro-sandbox serve --listen 127.0.0.1:8090 --api-key KEY --webhook-secret SECRET
@@ -29,11 +32,14 @@ as payment.paid.
 
 Error Bad(std::string message) { return MakeError(ErrorCode::kConfig, std::move(message)); }
 
-Status ParseInt(std::string_view flag, std::string_view text, int64_t low, int64_t high, int64_t& out) {
+Status ParseInt(std::string_view flag, std::string_view text, int64_t low, int64_t high,
+                int64_t& out) {
   int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < low || value > high) {
-    return Bad(fmt::format("{} needs a whole number from {} to {}, not '{}'", flag, low, high, text));
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < low ||
+      value > high) {
+    return Bad(
+        fmt::format("{} needs a whole number from {} to {}, not '{}'", flag, low, high, text));
   }
   out = value;
   return Ok{};
@@ -42,14 +48,16 @@ Status ParseInt(std::string_view flag, std::string_view text, int64_t low, int64
 Status ParseRate(std::string_view flag, std::string_view text, double& out) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= 1)) {
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      !(value >= 0 && value <= 1)) {
     return Bad(fmt::format("{} needs a fraction from 0 to 1, not '{}'", flag, text));
   }
   out = value;
   return Ok{};
 }
 
-using Setter = std::function<Status(std::string_view flag, std::string_view value, Command& command)>;
+using Setter =
+    std::function<Status(std::string_view flag, std::string_view value, Command& command)>;
 
 Setter Int(int64_t low, int64_t high, int64_t Faults::*field) {
   return [=](std::string_view flag, std::string_view value, Command& command) {
@@ -65,32 +73,38 @@ Setter Rate(double Faults::*field) {
 
 const std::map<std::string_view, Setter>& ServeFlags() {
   static const std::map<std::string_view, Setter> flags = {
-      {"--listen", [](std::string_view flag, std::string_view value, Command& command) -> Status {
+      {"--listen",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
          auto listen = ParseHostPort(value);
          if (!listen) return Bad(fmt::format("{}: {}", flag, listen.error().reason));
          command.serve.listen = *listen;
          return Ok{};
        }},
-      {"--api-key", [](std::string_view, std::string_view value, Command& command) -> Status {
+      {"--api-key",
+       [](std::string_view, std::string_view value, Command& command) -> Status {
          command.serve.api_key = Secret(std::string(value));
          return Ok{};
        }},
-      {"--webhook-secret", [](std::string_view, std::string_view value, Command& command) -> Status {
+      {"--webhook-secret",
+       [](std::string_view, std::string_view value, Command& command) -> Status {
          command.serve.webhook_secret = Secret(std::string(value));
          return Ok{};
        }},
-      {"--public-url", [](std::string_view flag, std::string_view value, Command& command) -> Status {
+      {"--public-url",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
          if (!ParseUrl(value)) return Bad(fmt::format("{} needs an http(s) URL", flag));
          command.serve.public_url = std::string(value);
          return Ok{};
        }},
-      {"--threads", [](std::string_view flag, std::string_view value, Command& command) -> Status {
+      {"--threads",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
          int64_t threads = 0;
          if (Status ok = ParseInt(flag, value, 1, 64, threads); !ok) return ok;
          command.serve.threads = static_cast<size_t>(threads);
          return Ok{};
        }},
-      {"--seed", [](std::string_view flag, std::string_view value, Command& command) -> Status {
+      {"--seed",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
          int64_t seed = 0;
          if (Status ok = ParseInt(flag, value, 0, INT64_MAX, seed); !ok) return ok;
          command.serve.seed = static_cast<uint64_t>(seed);
@@ -111,26 +125,31 @@ const std::map<std::string_view, Setter>& ServeFlags() {
 
 const std::map<std::string_view, Setter>& TriggerFlags() {
   static const std::map<std::string_view, Setter> flags = {
-      {"--sandbox", [](std::string_view flag, std::string_view value, Command& command) -> Status {
+      {"--sandbox",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
          auto url = ParseUrl(value);
          if (!url) return Bad(fmt::format("{} needs an http(s) URL", flag));
          command.trigger.sandbox = *url;
          return Ok{};
        }},
-      {"--to", [](std::string_view flag, std::string_view value, Command& command) -> Status {
+      {"--to",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
          if (!ParseUrl(value)) return Bad(fmt::format("{} needs an http(s) URL", flag));
          command.trigger.to = std::string(value);
          return Ok{};
        }},
-      {"--count", [](std::string_view flag, std::string_view value, Command& command) {
-         return ParseInt(flag, value, 0, 10'000'000, command.trigger.count);
+      {"--count",
+       [](std::string_view flag, std::string_view value, Command& command) {
+         return ParseInt(flag, value, 0, kMaxEventsPerRequest, command.trigger.count);
        }},
-      {"--type", [](std::string_view, std::string_view value, Command& command) -> Status {
+      {"--type",
+       [](std::string_view, std::string_view value, Command& command) -> Status {
          command.trigger.type = std::string(value);
          return Ok{};
        }},
-      {"--concurrency", [](std::string_view flag, std::string_view value, Command& command) {
-         return ParseInt(flag, value, 1, 256, command.trigger.concurrency);
+      {"--concurrency",
+       [](std::string_view flag, std::string_view value, Command& command) {
+         return ParseInt(flag, value, 1, kMaxConcurrency, command.trigger.concurrency);
        }},
   };
   return flags;
@@ -168,10 +187,12 @@ Status FinishServe(Command& command, const EnvLookup& env) {
     if (auto key = env("PAYPRO_SANDBOX_API_KEY")) serve.api_key = Secret(std::move(*key));
   }
   if (serve.webhook_secret.empty()) {
-    if (auto secret = env("PAYPRO_SANDBOX_WEBHOOK_SECRET")) serve.webhook_secret = Secret(std::move(*secret));
+    if (auto secret = env("PAYPRO_SANDBOX_WEBHOOK_SECRET"))
+      serve.webhook_secret = Secret(std::move(*secret));
   }
   if (serve.api_key.empty()) return Bad("--api-key (or PAYPRO_SANDBOX_API_KEY) is required");
-  if (serve.webhook_secret.empty()) return Bad("--webhook-secret (or PAYPRO_SANDBOX_WEBHOOK_SECRET) is required");
+  if (serve.webhook_secret.empty())
+    return Bad("--webhook-secret (or PAYPRO_SANDBOX_WEBHOOK_SECRET) is required");
   if (Status valid = ValidateFaults(serve.faults); !valid) return valid;
   return Ok{};
 }

@@ -16,12 +16,12 @@ namespace webhookd::sandbox {
 
 /// `paypro-sandbox trigger ...`: asks a running sandbox to deliver events.
 struct TriggerOptions {
-  Url sandbox;           ///< the sandbox's base URL
-  std::string to;        ///< where the webhooks go
+  Url sandbox;     ///< the sandbox's base URL
+  std::string to;  ///< where the webhooks go
   int64_t count = 1;
   std::string type = "mixed";
   int64_t concurrency = 8;
-  bool wait = false;     ///< poll until nothing is pending, then print the summary
+  bool wait = false;  ///< poll until nothing is pending, then print the summary
 };
 
 struct Command {

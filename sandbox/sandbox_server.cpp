@@ -2,11 +2,11 @@
 // the io_context threads for `paypro-sandbox serve`.
 #include "sandbox/sandbox_server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
-
 #include <iostream>
 #include <optional>
 #include <random>
@@ -46,7 +46,9 @@ struct SandboxServer::Impl {
   std::optional<HttpServer> server;
 
   Impl(net::io_context& io, SandboxConfig cfg)
-      : ioc(io), config(std::move(cfg)), store(SeedOf(config.seed)),
+      : ioc(io),
+        config(std::move(cfg)),
+        store(SeedOf(config.seed)),
         faults(config.faults, SeedOf(config.seed) ^ 0x5eedULL) {}
 
   void Handle(ServerRequest request, Responder respond) {
@@ -54,7 +56,8 @@ struct SandboxServer::Impl {
       ControlOutcome outcome = control->Handle(request);
       if (outcome.wait_for_idle.count() > 0) {
         return WaitForIdle(std::make_shared<net::steady_timer>(ioc),
-                           std::chrono::steady_clock::now() + outcome.wait_for_idle, std::move(respond));
+                           std::chrono::steady_clock::now() + outcome.wait_for_idle,
+                           std::move(respond));
       }
       return respond(std::move(outcome.response));
     }
@@ -66,19 +69,21 @@ struct SandboxServer::Impl {
     }
     if (outcome.delay.count() <= 0) return respond(std::move(outcome.response));
     auto timer = std::make_shared<net::steady_timer>(ioc, outcome.delay);
-    timer->async_wait([timer, respond = std::move(respond), response = std::move(outcome.response)](
-                          const boost::system::error_code&) mutable { respond(std::move(response)); });
+    timer->async_wait(
+        [timer, respond = std::move(respond), response = std::move(outcome.response)](
+            const boost::system::error_code&) mutable { respond(std::move(response)); });
   }
 
   // Polls the ledger on a timer: a waiting test never occupies an io thread.
-  void WaitForIdle(std::shared_ptr<net::steady_timer> timer, std::chrono::steady_clock::time_point deadline,
-                   Responder respond) {
+  void WaitForIdle(std::shared_ptr<net::steady_timer> timer,
+                   std::chrono::steady_clock::time_point deadline, Responder respond) {
     const auto now = std::chrono::steady_clock::now();
     if (ledger.pending() == 0 || now >= deadline) return respond(control->DeliveriesAnswer());
     timer->expires_after(std::min<std::chrono::steady_clock::duration>(kIdlePoll, deadline - now));
-    timer->async_wait([this, timer, deadline, respond = std::move(respond)](const boost::system::error_code&) {
-      WaitForIdle(timer, deadline, respond);
-    });
+    timer->async_wait(
+        [this, timer, deadline, respond = std::move(respond)](const boost::system::error_code&) {
+          WaitForIdle(timer, deadline, respond);
+        });
   }
 };
 
@@ -99,8 +104,9 @@ Status SandboxServer::Start() {
   const std::string fallback_host = impl.config.listen.host + ":" + std::to_string(port());
   impl.api.emplace(impl.store, impl.faults, impl.stats,
                    ApiSettings{impl.config.api_key, impl.config.public_url, fallback_host});
-  impl.control.emplace(impl.store, impl.faults, impl.stats, impl.ledger, impl.sender,
-                       ControlSettings{impl.config.public_url, fallback_host, impl.config.webhook_secret});
+  impl.control.emplace(
+      impl.store, impl.faults, impl.stats, impl.ledger, impl.sender,
+      ControlSettings{impl.config.public_url, fallback_host, impl.config.webhook_secret});
   return Ok{};
 }
 

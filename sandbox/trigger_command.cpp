@@ -21,11 +21,13 @@ std::optional<int64_t> PendingOf(std::string_view body) {
   simdjson::dom::parser parser;
   const simdjson::padded_string padded(body);
   int64_t pending = 0;
-  if (parser.parse(padded)["pending"].get_int64().get(pending) != simdjson::SUCCESS) return std::nullopt;
+  if (parser.parse(padded)["pending"].get_int64().get(pending) != simdjson::SUCCESS)
+    return std::nullopt;
   return pending;
 }
 
-Result<ClientResponse> Call(HttpClient& client, std::string method, std::string target, std::string body) {
+Result<ClientResponse> Call(HttpClient& client, std::string method, std::string target,
+                            std::string body) {
   ClientRequest request;
   request.method = std::move(method);
   request.target = std::move(target);
@@ -52,16 +54,19 @@ int RunTrigger(const TriggerOptions& options) {
   json.Key("to").String(options.to).Key("concurrency").Int(options.concurrency).EndObject();
   auto triggered = Call(client, "POST", "/_sandbox/trigger", json.Take());
   if (!triggered) {
-    std::cerr << "paypro-sandbox trigger: " << triggered.error().reason << ": " << triggered.error().detail << "\n";
+    std::cerr << "paypro-sandbox trigger: " << triggered.error().reason << ": "
+              << triggered.error().detail << "\n";
     return 1;
   }
   std::cout << triggered->body << std::endl;
   if (!options.wait) return 0;
 
   for (int poll = 0; poll < kMaxPolls; ++poll) {
-    auto summary = Call(client, "GET", "/_sandbox/deliveries?wait_ms=" + std::to_string(kWaitMs), "");
+    auto summary =
+        Call(client, "GET", "/_sandbox/deliveries?wait_ms=" + std::to_string(kWaitMs), "");
     if (!summary) {
-      std::cerr << "paypro-sandbox trigger: " << summary.error().reason << ": " << summary.error().detail << "\n";
+      std::cerr << "paypro-sandbox trigger: " << summary.error().reason << ": "
+                << summary.error().detail << "\n";
       return 1;
     }
     const auto pending = PendingOf(summary->body);

@@ -20,7 +20,8 @@ constexpr std::chrono::milliseconds kMaxRetry{5000};
 constexpr std::chrono::milliseconds kDuplicateDelay{200};
 
 int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -39,7 +40,8 @@ ClientRequest BuildWebhookRequest(std::string_view target, std::string body, con
   return request;
 }
 
-std::chrono::milliseconds RetryDelay(int failed_attempts, std::optional<std::chrono::seconds> retry_after) {
+std::chrono::milliseconds RetryDelay(int failed_attempts,
+                                     std::optional<std::chrono::seconds> retry_after) {
   if (retry_after) return std::min<std::chrono::milliseconds>(*retry_after, kMaxRetry);
   std::chrono::milliseconds delay = kFirstRetry;
   for (int i = 1; i < failed_attempts && delay < kMaxRetry; ++i) delay *= 2;
@@ -61,8 +63,9 @@ void Attempt(DeliveryBatch& batch, DeliveryQueue& queue, DeliveryLedger& ledger,
   ++job.attempts;
   if (job.duplicate && job.attempts == 1) ledger.DuplicateSent();
   const std::string_view target = batch.to.base_path.empty() ? "/" : "";
-  auto answer = client.Send(BuildWebhookRequest(target, RenderWithBase(job.event->body_template, batch.escaped_base),
-                                                batch.secret, UnixNow()));
+  auto answer = client.Send(
+      BuildWebhookRequest(target, RenderWithBase(job.event->body_template, batch.escaped_base),
+                          batch.secret, UnixNow()));
   const unsigned status = answer ? answer->status : 0;
   ledger.Attempted(status);
   if (status >= 200 && status < 300) {

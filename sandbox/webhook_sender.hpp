@@ -28,7 +28,8 @@ ClientRequest BuildWebhookRequest(std::string_view target, std::string body, con
 
 /// The wait before the next attempt after `failed_attempts` failures:
 /// 100 ms doubling up to 5 s, or the server's Retry-After (capped at 5 s).
-std::chrono::milliseconds RetryDelay(int failed_attempts, std::optional<std::chrono::seconds> retry_after);
+std::chrono::milliseconds RetryDelay(int failed_attempts,
+                                     std::optional<std::chrono::seconds> retry_after);
 
 /// One trigger's deliveries and how to make them.
 struct DeliveryBatch {

@@ -69,6 +69,16 @@ class TempFile {
   std::filesystem::path path_;
 };
 
+// `yaml` with each placeholder replaced by a path.
+std::string WithFiles(std::string yaml, const std::map<std::string, std::string>& paths) {
+  for (const auto& [placeholder, path] : paths) {
+    for (size_t at = yaml.find(placeholder); at != std::string::npos; at = yaml.find(placeholder)) {
+      yaml.replace(at, placeholder.size(), path);
+    }
+  }
+  return yaml;
+}
+
 TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
   const auto config = Parse(kMinimal);
   ASSERT_TRUE(config.ok()) << config.error().detail;
@@ -112,38 +122,39 @@ TEST(ConfigLoader, ReadsEveryKeyOfFullConfig) {
   const TempFile key("key.pem");
   const TempFile ca("ca.pem");
   const std::string yaml =
-      "server:\n"
-      "  listen: '[::1]:8443'\n"
-      "  path: /hooks/in\n"
-      "  tls: {cert_file: " +
-      cert.path() + ", key_file: " + key.path() +
-      "}\n"
-      "  max_body_bytes: 1024\n"
-      "  read_timeout_ms: 250\n"
-      "  threads: ${THREADS}\n"
-      "admin: {listen: 0.0.0.0:9999}\n"
-      "paypro:\n"
-      "  api_base: http://127.0.0.1:7000/sandbox/\n"
-      "  api_key: literal-key\n"
-      "  webhook_secrets: [new-secret, old-secret]\n"
-      "  timestamp_tolerance_s: 30\n"
-      "  connect_timeout_ms: 100\n"
-      "  request_timeout_ms: 200\n"
-      "  ca_file: " +
-      ca.path() +
-      "\n"
-      "database: {url: 'host=/run/postgresql dbname=hooks', inbox_writers: 3, "
-      "queue_capacity: 50, max_batch: 5}\n"
-      "verifier: {workers: 5, batch_size: 6, lease_s: 7, max_backoff_s: 8}\n"
-      "processor: {workers: 9, batch_size: 10, max_attempts: 11, max_backoff_s: 12}\n"
-      "log: {level: debug, format: json}\n"
-      "handlers:\n"
-      "  - name: audit\n"
-      "    on: '*'\n"
-      "    log: {}\n"
-      "  - name: paid_2\n"
-      "    on: [payment.paid, chargeback.*]\n"
-      "    log:\n";
+      WithFiles(R"(server:
+  listen: '[::1]:8443'
+  path: /hooks/in
+  tls: {cert_file: @CERT@, key_file: @KEY@}
+  max_body_bytes: 1024
+  read_timeout_ms: 250
+  threads: ${THREADS}
+admin: {listen: 0.0.0.0:9999}
+paypro:
+  api_base: http://127.0.0.1:7000/sandbox/
+  api_key: literal-key
+  webhook_secrets: [new-secret, old-secret]
+  timestamp_tolerance_s: 30
+  connect_timeout_ms: 100
+  request_timeout_ms: 200
+  ca_file: @CA@
+database:
+  url: 'host=/run/postgresql dbname=hooks'
+  inbox_writers: 3
+  queue_capacity: 50
+  max_batch: 5
+verifier: {workers: 5, batch_size: 6, lease_s: 7, max_backoff_s: 8}
+processor: {workers: 9, batch_size: 10, max_attempts: 11, max_backoff_s: 12}
+log: {level: debug, format: json}
+handlers:
+  - name: audit
+    on: '*'
+    log: {}
+  - name: paid_2
+    on: [payment.paid, chargeback.*]
+    log:
+)",
+                {{"@CERT@", cert.path()}, {"@KEY@", key.path()}, {"@CA@", ca.path()}});
   const auto config = Parse(yaml);
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->server.listen.host, "::1");
@@ -182,11 +193,11 @@ TEST(ConfigLoader, ReadsEveryKeyOfFullConfig) {
   ASSERT_EQ(config->handlers.size(), 2u);
   EXPECT_EQ(config->handlers[0].name, "audit");
   EXPECT_EQ(config->handlers[0].on, std::vector<std::string>{"*"});
-  EXPECT_EQ(config->handlers[0].line, 22);
+  EXPECT_EQ(config->handlers[0].line, 26);
   EXPECT_TRUE(std::holds_alternative<LogHandlerSpec>(config->handlers[0].spec));
   EXPECT_EQ(config->handlers[1].name, "paid_2");
   EXPECT_EQ(config->handlers[1].on, (std::vector<std::string>{"payment.paid", "chargeback.*"}));
-  EXPECT_EQ(config->handlers[1].line, 25);
+  EXPECT_EQ(config->handlers[1].line, 29);
 }
 
 TEST(ConfigLoader, ExpandsVariablesAndDollarEscapesAfterYamlQuoting) {
@@ -334,17 +345,18 @@ TEST(ConfigLoader, NeverPutsSecretValuesInErrors) {
       kMinimal + "server: {threads: ${PAYPRO_WEBHOOK_SECRET}}\n",
       kMinimal + "server: {listen: ${DATABASE_URL}}\n",
       kMinimal + "server: {path: ${PAYPRO_API_KEY}}\n",
-      kMinimal + "paypro: {api_base: ${DATABASE_URL}}\n",
+      "paypro: {api_base: '${DATABASE_URL}', api_key: k, webhook_secrets: s}\ndatabase: {url: d}\n",
       kMinimal + "handlers: [{name: a, on: '${PAYPRO_API_KEY}', log: {}}]\n",
       kMinimal + "handlers: [{name: '${PAYPRO_WEBHOOK_SECRET}', on: '*', log: {}}]\n",
       kMinimal + "log: {level: '${" + kApiKey + "}'}\n",
       "paypro: {api_key: [" + kApiKey + "], webhook_secrets: s}\ndatabase: {url: d}\n",
       "paypro: {api_key: k, webhook_secrets: {" + kWebhookSecret + ": 1}}\ndatabase: {url: d}\n",
       "paypro: {api_key: \"" + kApiKey + "\" \"x\", webhook_secrets: s}\n",
-      "database: {url: " + kDatabaseUrl + ", " + kDatabaseUrl + ": 1}\n",
+      "paypro: {api_key: k, webhook_secrets: s}\ndatabase: {url: d, " + kDatabaseUrl + ": 1}\n",
   };
   for (const std::string& yaml : bad_configs) {
     const std::string detail = ErrorOf(yaml);
+    EXPECT_NE(detail, "(parsed without error)") << yaml;
     EXPECT_EQ(detail.find("SECRET"), std::string::npos) << detail;
   }
 }

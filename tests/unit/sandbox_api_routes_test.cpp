@@ -1,7 +1,7 @@
 // Tests for the sandbox's API routing, auth and fault answers, without network.
-#include "sandbox/api_routes.hpp"
-
 #include <gtest/gtest.h>
+
+#include "sandbox/api_routes.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -12,7 +12,8 @@ class SandboxApiRoutesTest : public ::testing::Test {
  protected:
   SandboxApiRoutesTest()
       : store_(11, [] { return int64_t{1702292162}; }),
-        routes_(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), "", "fallback:1"}) {}
+        routes_(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), "", "fallback:1"}) {
+  }
 
   ServerRequest Get(std::string target, bool authorized = true) {
     ServerRequest request;
@@ -40,8 +41,10 @@ TEST(SandboxApiRoute, ParsesPaths) {
   const ApiRoute mandate = ParseApiRoute("/mandates/MD1");
   EXPECT_EQ(mandate.kind, ApiRoute::Kind::kResource);
   EXPECT_EQ(mandate.resource, ResourceKind::kMandate);
-  EXPECT_EQ(ParseApiRoute("/installment_plan_periods/IPP1").resource, ResourceKind::kInstallmentPlanPeriod);
-  for (std::string_view path : {"/", "", "/nothing/X", "/events/EV1/extra", "/payments", "events"}) {
+  EXPECT_EQ(ParseApiRoute("/installment_plan_periods/IPP1").resource,
+            ResourceKind::kInstallmentPlanPeriod);
+  for (std::string_view path :
+       {"/", "", "/nothing/X", "/events/EV1/extra", "/payments", "events"}) {
     EXPECT_EQ(ParseApiRoute(path).kind, ApiRoute::Kind::kNotFound) << path;
   }
 }
@@ -64,7 +67,8 @@ TEST_F(SandboxApiRoutesTest, ServesEventsAndResources) {
   const ApiOutcome event = routes_.Handle(Get("/events/" + events[0]->id));
   EXPECT_EQ(event.response.status, 200u);
   EXPECT_EQ(event.response.content_type, "application/json");
-  EXPECT_NE(event.response.body.find("\"self\":\"http://sandbox.test:8090/events/" + events[0]->id + "\""),
+  EXPECT_NE(event.response.body.find("\"self\":\"http://sandbox.test:8090/events/" + events[0]->id +
+                                     "\""),
             std::string::npos)
       << event.response.body;
   EXPECT_EQ(routes_.Handle(Get("/payments/" + events[0]->resource_id)).response.status, 200u);
@@ -150,11 +154,13 @@ TEST_F(SandboxApiRoutesTest, OnlyGetIsAllowed) {
 }
 
 TEST_F(SandboxApiRoutesTest, PublicUrlOverridesTheHostHeader) {
-  ApiRoutes routes(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), "https://api.paypro.nl/", ""});
+  ApiRoutes routes(store_, faults_, stats_,
+                   ApiSettings{Secret(std::string(kKey)), "https://api.paypro.nl/", ""});
   const auto events = store_.Create(ParseEventMix("payment.paid").value(), 1);
   const ApiOutcome outcome = routes.Handle(Get("/events/" + events[0]->id));
-  EXPECT_NE(outcome.response.body.find("\"self\":\"https://api.paypro.nl/events/" + events[0]->id + "\""),
-            std::string::npos)
+  EXPECT_NE(
+      outcome.response.body.find("\"self\":\"https://api.paypro.nl/events/" + events[0]->id + "\""),
+      std::string::npos)
       << outcome.response.body;
 }
 

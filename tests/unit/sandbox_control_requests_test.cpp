@@ -1,7 +1,7 @@
 // Tests for parsing the control API's JSON bodies.
-#include "sandbox/control_requests.hpp"
-
 #include <gtest/gtest.h>
+
+#include "sandbox/control_requests.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -35,7 +35,8 @@ TEST(SandboxControlRequests, CreateRejectsBadInput) {
 TEST(SandboxControlRequests, TriggerNeedsToAndReadsEverything) {
   EXPECT_FALSE(ParseTriggerRequest(R"({"count":3})").ok());
   auto request = ParseTriggerRequest(
-      R"({"count":3,"type":"lifecycle","to":"http://127.0.0.1:8080/webhooks/paypro","concurrency":2,"secret":"s2"})");
+      R"({"count":3,"type":"lifecycle","to":"http://127.0.0.1:8080/webhooks/paypro",)"
+      R"("concurrency":2,"secret":"s2"})");
   ASSERT_TRUE(request.ok());
   EXPECT_EQ(request->count, 3u);
   EXPECT_EQ(request->mix.kind, MixKind::kLifecycle);

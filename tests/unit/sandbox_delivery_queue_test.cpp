@@ -1,9 +1,9 @@
 // Tests for the due-time queue that feeds a batch's delivery threads.
-#include "sandbox/delivery_queue.hpp"
-
 #include <gtest/gtest.h>
 
 #include <thread>
+
+#include "sandbox/delivery_queue.hpp"
 
 namespace webhookd::sandbox {
 namespace {

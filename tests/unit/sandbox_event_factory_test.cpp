@@ -1,6 +1,4 @@
 // Tests for the sandbox's event factory: ids, payload shapes, states, mixes.
-#include "sandbox/event_factory.hpp"
-
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -8,6 +6,7 @@
 #include <set>
 
 #include "sandbox/base_template.hpp"
+#include "sandbox/event_factory.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -73,10 +72,14 @@ TEST(SandboxEventFactory, PaymentPaidMakesFreshPaidPaymentsWithOrderMetadata) {
 
 TEST(SandboxEventFactory, EveryGeneratedTypeHasAMatchingPayload) {
   const std::map<std::string_view, std::pair<std::string_view, std::string_view>> expected = {
-      {"payment.created", {"payment", "PP"}},       {"payment.canceled", {"payment", "PP"}},
-      {"refund.created", {"refund", "PR"}},         {"refund.paid", {"refund", "PR"}},
-      {"chargeback.created", {"chargeback", "PCG"}}, {"customer.updated", {"customer", "CU"}},
-      {"mandate.created", {"mandate", "MD"}},       {"subscription.updated", {"subscription", "PS"}},
+      {"payment.created", {"payment", "PP"}},
+      {"payment.canceled", {"payment", "PP"}},
+      {"refund.created", {"refund", "PR"}},
+      {"refund.paid", {"refund", "PR"}},
+      {"chargeback.created", {"chargeback", "PCG"}},
+      {"customer.updated", {"customer", "CU"}},
+      {"mandate.created", {"mandate", "MD"}},
+      {"subscription.updated", {"subscription", "PS"}},
       {"subscription_period.created", {"subscription_period", "SP"}},
       {"installment_plan.created", {"installment_plan", "IP"}},
       {"installment_plan_period.paid", {"installment_plan_period", "IPP"}},
@@ -99,10 +102,12 @@ TEST(SandboxEventFactory, EveryGeneratedTypeHasAMatchingPayload) {
 
 TEST(SandboxEventFactory, StatesFollowTheEventType) {
   const std::map<std::string_view, std::string_view> states = {
-      {"payment.created", "open"},   {"payment.started", "initialized"}, {"payment.paid", "paid"},
-      {"payment.canceled", "canceled"}, {"refund.created", "pending"},    {"refund.paid", "paid"},
-      {"payout.created", "pending"}, {"payout.approved", "approved"},    {"payout.rejected", "rejected"},
-      {"payout.paid", "paid"},       {"payout.failed", "failed"},        {"chargeback.created", "completed"},
+      {"payment.created", "open"},     {"payment.started", "initialized"},
+      {"payment.paid", "paid"},        {"payment.canceled", "canceled"},
+      {"refund.created", "pending"},   {"refund.paid", "paid"},
+      {"payout.created", "pending"},   {"payout.approved", "approved"},
+      {"payout.rejected", "rejected"}, {"payout.paid", "paid"},
+      {"payout.failed", "failed"},     {"chargeback.created", "completed"},
   };
   EventFactory factory(4);
   for (const auto& [type, state] : states) {

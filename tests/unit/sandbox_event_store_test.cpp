@@ -1,12 +1,11 @@
 // Tests for the sandbox's event store: creation, look-ups, cursor pagination.
-#include "sandbox/event_store.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
 #include "sandbox/base_template.hpp"
+#include "sandbox/event_store.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -50,7 +49,8 @@ TEST(SandboxEventStore, RendersTheEventObjectWithTheBaseUrl) {
   EventStore store = FrozenStore();
   const StoredEvent* event = store.Create(Mix("payment.created"), 1).front();
   const std::string body = RenderWithBase(event->body_template, "https://api.paypro.nl");
-  EXPECT_NE(body.find("\"id\":\"" + event->id + "\",\"type\":\"event\",\"event_type\":\"payment.created\""),
+  EXPECT_NE(body.find("\"id\":\"" + event->id +
+                      "\",\"type\":\"event\",\"event_type\":\"payment.created\""),
             std::string::npos)
       << body;
   EXPECT_NE(body.find("\"created_at\":\"2023-12-11T10:56:02Z\""), std::string::npos) << body;
@@ -182,7 +182,8 @@ TEST(SandboxEventStore, LifecycleGivesEachPaymentCreatedStartedPaidInOrder) {
   EventStore store = FrozenStore();
   const auto events = store.Create(Mix("lifecycle"), 9);
   ASSERT_EQ(events.size(), 9u);
-  const std::array<std::string_view, 3> order = {"payment.created", "payment.started", "payment.paid"};
+  const std::array<std::string_view, 3> order = {"payment.created", "payment.started",
+                                                 "payment.paid"};
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(events[i]->type, order[i % 3]);
     EXPECT_EQ(events[i]->resource_id, events[i - i % 3]->resource_id);
@@ -201,7 +202,8 @@ TEST(SandboxEventStore, ServesTheResourcesCurrentState) {
   const auto body = store.RenderResource(ResourceKind::kPayment, payment, "http://x");
   ASSERT_TRUE(body.has_value());
   EXPECT_NE(body->find("\"state\":\"paid\""), std::string::npos) << *body;
-  EXPECT_NE(body->find("\"self\":\"http://x/payments/" + payment + "\""), std::string::npos) << *body;
+  EXPECT_NE(body->find("\"self\":\"http://x/payments/" + payment + "\""), std::string::npos)
+      << *body;
   EXPECT_NE(events[0]->body_template.find("\"state\":\"open\""), std::string::npos);
   EXPECT_FALSE(store.RenderResource(ResourceKind::kCustomer, payment, "http://x").has_value());
   EXPECT_FALSE(store.RenderResource(ResourceKind::kPayment, "PPUNKNOWN", "http://x").has_value());

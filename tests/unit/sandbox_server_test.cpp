@@ -4,9 +4,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <boost/asio/io_context.hpp>
-
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <thread>
 
 #include "core/http_client.hpp"
@@ -38,7 +37,8 @@ class SandboxServerTest : public ::testing::Test {
     for (std::thread& thread : threads_) thread.join();
   }
 
-  ClientResponse Call(std::string method, std::string target, std::string body = {}, bool authorized = true) {
+  ClientResponse Call(std::string method, std::string target, std::string body = {},
+                      bool authorized = true) {
     ClientRequest request;
     request.method = std::move(method);
     request.target = std::move(target);
@@ -64,12 +64,14 @@ TEST_F(SandboxServerTest, NeedsTheBearerKey) {
 }
 
 TEST_F(SandboxServerTest, PagesThroughEventsByFollowingNextLinks) {
-  const ClientResponse created = Call("POST", "/_sandbox/events", R"({"count":23,"type":"mixed"})", false);
+  const ClientResponse created =
+      Call("POST", "/_sandbox/events", R"({"count":23,"type":"mixed"})", false);
   ASSERT_EQ(created.status, 200u) << created.body;
   simdjson::dom::element made = parser_.parse(simdjson::padded_string(created.body)).value();
   EXPECT_EQ(made["created"].get_int64().value(), 23);
   std::vector<std::string> created_ids;
-  for (auto event : made["events"].get_array()) created_ids.emplace_back(event["id"].get_string().value());
+  for (auto event : made["events"].get_array())
+    created_ids.emplace_back(event["id"].get_string().value());
 
   const std::string origin = "http://127.0.0.1:" + std::to_string(server_->port());
   std::string target = "/events?limit=10";
@@ -80,7 +82,8 @@ TEST_F(SandboxServerTest, PagesThroughEventsByFollowingNextLinks) {
     simdjson::dom::parser parser;
     simdjson::dom::element list = parser.parse(simdjson::padded_string(page.body)).value();
     EXPECT_EQ(std::string_view(list["type"].get_string().value()), "list");
-    for (auto event : list["data"].get_array()) listed.emplace_back(event["id"].get_string().value());
+    for (auto event : list["data"].get_array())
+      listed.emplace_back(event["id"].get_string().value());
     std::string_view next;
     if (list["_links"]["next"].get_string().get(next) != simdjson::SUCCESS) break;
     ASSERT_TRUE(next.starts_with(origin)) << next;
@@ -125,13 +128,15 @@ TEST_F(SandboxServerTest, TriggerDeliversSignedWebhooksAndWaitReportsThem) {
     respond(ServerResponse{});
   });
   ASSERT_TRUE(receiver.Start().ok());
-  const std::string body = R"({"count":12,"type":"lifecycle","concurrency":3,"to":"http://127.0.0.1:)" +
-                           std::to_string(receiver.port()) + R"(/hook"})";
+  const std::string body =
+      R"({"count":12,"type":"lifecycle","concurrency":3,"to":"http://127.0.0.1:)" +
+      std::to_string(receiver.port()) + R"(/hook"})";
   const ClientResponse triggered = Call("POST", "/_sandbox/trigger", body);
   ASSERT_EQ(triggered.status, 200u) << triggered.body;
   EXPECT_NE(triggered.body.find("\"created\":12"), std::string::npos);
   const ClientResponse summary = Call("GET", "/_sandbox/deliveries?wait_ms=4000");
-  EXPECT_NE(summary.body.find("\"pending\":0,\"acknowledged\":12"), std::string::npos) << summary.body;
+  EXPECT_NE(summary.body.find("\"pending\":0,\"acknowledged\":12"), std::string::npos)
+      << summary.body;
   EXPECT_EQ(received.load(), 12);
   const ClientResponse acknowledged = Call("GET", "/_sandbox/deliveries/acknowledged");
   simdjson::dom::element ids = parser_.parse(simdjson::padded_string(acknowledged.body)).value();

@@ -1,11 +1,8 @@
 // Tests for webhook delivery: request signing, retry delays, and delivery to
 // a loopback receiver with retries, drops and duplicates.
-#include "sandbox/webhook_sender.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
-
 #include <map>
 #include <mutex>
 #include <thread>
@@ -13,6 +10,7 @@
 #include "core/crypto.hpp"
 #include "core/http_server.hpp"
 #include "paypro/signature.hpp"
+#include "sandbox/webhook_sender.hpp"
 
 namespace webhookd::sandbox {
 namespace {
@@ -24,7 +22,8 @@ TEST(SandboxWebhookSender, SignsLikeOpensslHmacSha256) {
   // printf '%s' '1702292162.{"id":"EVYK7KCFJAXA23UKSG","type":"event"}' |
   //   openssl dgst -sha256 -hmac whsec_test
   const std::string body = R"({"id":"EVYK7KCFJAXA23UKSG","type":"event"})";
-  const ClientRequest request = BuildWebhookRequest("/hook", body, Secret("whsec_test"), 1702292162);
+  const ClientRequest request =
+      BuildWebhookRequest("/hook", body, Secret("whsec_test"), 1702292162);
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.target, "/hook");
   EXPECT_EQ(request.body, body);
@@ -55,9 +54,8 @@ class Receiver {
   Receiver() {
     HttpServerOptions options;
     options.listen = HostPort{"127.0.0.1", 0};
-    server_.emplace(ioc_, options, [this](ServerRequest request, Responder respond) {
-      respond(Answer(request));
-    });
+    server_.emplace(ioc_, options,
+                    [this](ServerRequest request, Responder respond) { respond(Answer(request)); });
     EXPECT_TRUE(server_->Start().ok());
     thread_ = std::thread([this] { ioc_.run(); });
   }
@@ -66,7 +64,9 @@ class Receiver {
     thread_.join();
   }
 
-  Url url() const { return ParseUrl("http://127.0.0.1:" + std::to_string(server_->port()) + "/webhooks").value(); }
+  Url url() const {
+    return ParseUrl("http://127.0.0.1:" + std::to_string(server_->port()) + "/webhooks").value();
+  }
   std::map<std::string, int> calls() {
     std::lock_guard lock(mutex_);
     return calls_;
@@ -80,9 +80,11 @@ class Receiver {
   ServerResponse Answer(const ServerRequest& request) {
     const std::string id = request.body.substr(7, 20);  // {"id":"EV...
     const std::string_view stamp = request.headers.Get("PayPro-Timestamp");
-    const std::string expected = ToHex(HmacSha256("secret", std::string(stamp) + "." + request.body));
+    const std::string expected =
+        ToHex(HmacSha256("secret", std::string(stamp) + "." + request.body));
     std::lock_guard lock(mutex_);
-    if (request.target != "/webhooks" || request.headers.Get("PayPro-Signature") != expected) ++bad_signatures_;
+    if (request.target != "/webhooks" || request.headers.Get("PayPro-Signature") != expected)
+      ++bad_signatures_;
     ServerResponse response;
     response.status = calls_[id]++ == 0 ? 503 : 200;
     return response;
@@ -97,7 +99,8 @@ class Receiver {
 };
 
 bool WaitIdle(const DeliveryLedger& ledger) {
-  for (int i = 0; i < 300 && ledger.pending() > 0; ++i) std::this_thread::sleep_for(milliseconds(10));
+  for (int i = 0; i < 300 && ledger.pending() > 0; ++i)
+    std::this_thread::sleep_for(milliseconds(10));
   return ledger.pending() == 0;
 }
 
