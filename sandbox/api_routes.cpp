@@ -113,7 +113,7 @@ ApiOutcome ApiRoutes::Handle(const ServerRequest& request) const {
 
 ServerResponse ApiRoutes::Serve(const ApiRoute& route, std::string_view query,
                                 const ServerRequest& request) const {
-  const std::string base = RequestBase(request, settings_.public_url, settings_.fallback_host);
+  const std::string base = RequestBase(request, settings_.public_url);
   switch (route.kind) {
     case ApiRoute::Kind::kEventList:
       return ServeList(query, base);

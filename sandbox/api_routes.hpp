@@ -35,7 +35,6 @@ struct ApiOutcome {
 struct ApiSettings {
   Secret api_key;
   std::string public_url;     ///< base of links; "" means http://<Host header>
-  std::string fallback_host;  ///< used when a request has no Host header
 };
 
 /// Answers API requests. Thread-safe: the store, plan and stats are.

@@ -85,7 +85,7 @@ ServerResponse ControlRoutes::CreateEvents(const ServerRequest& request) {
   JsonWriter json;
   json.BeginObject().Key("created").Int(AsInt(events.size()));
   if (events.size() <= kMaxEventsInAnswer) {
-    const std::string base = RequestBase(request, settings_.public_url, settings_.fallback_host);
+    const std::string base = RequestBase(request, settings_.public_url);
     json.Key("events").BeginArray();
     for (const StoredEvent* event : events) json.Raw(RenderWithBase(event->body_template, base));
     json.EndArray();
@@ -101,7 +101,7 @@ ServerResponse ControlRoutes::Trigger(const ServerRequest& request) {
   DeliveryBatch batch;
   batch.to = parsed->to;
   batch.secret = parsed->secret ? *parsed->secret : settings_.webhook_secret;
-  batch.escaped_base = RequestBase(request, settings_.public_url, settings_.fallback_host);
+  batch.escaped_base = RequestBase(request, settings_.public_url);
   batch.concurrency = parsed->concurrency;
   batch.max_attempts = static_cast<int>(faults.max_delivery_attempts);
   batch.events = store_.Create(parsed->mix, parsed->count);

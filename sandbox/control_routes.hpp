@@ -24,7 +24,6 @@ bool IsControlTarget(std::string_view target);
 
 struct ControlSettings {
   std::string public_url;     ///< base of links; "" means http://<Host header>
-  std::string fallback_host;  ///< used when a request has no Host header
   Secret webhook_secret;
 };
 

@@ -68,11 +68,10 @@ Result<int64_t> ParseBoundedInt(std::string_view text, int64_t low, int64_t high
   return value;
 }
 
-std::string RequestBase(const ServerRequest& request, std::string_view public_url,
-                        std::string_view fallback_host) {
+std::string RequestBase(const ServerRequest& request, std::string_view public_url) {
   if (!public_url.empty()) return EscapeBaseForJson(public_url);
   const std::string_view host = request.headers.Get("Host");
-  return EscapeBaseForJson("http://" + std::string(host.empty() ? fallback_host : host));
+  return EscapeBaseForJson("http://" + std::string(host.empty() ? "localhost" : host));
 }
 
 ServerResponse JsonError(unsigned status, std::string_view message) {

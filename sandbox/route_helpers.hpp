@@ -28,10 +28,9 @@ Result<int64_t> ParseBoundedInt(std::string_view text, int64_t low, int64_t high
                                 std::string_view what);
 
 /// The base URL of links in answers to `request`, escaped for JSON (see
-/// base_template.hpp): `public_url` when set, else http:// and the Host
-/// header, else `fallback_host`.
-std::string RequestBase(const ServerRequest& request, std::string_view public_url,
-                        std::string_view fallback_host);
+/// base_template.hpp): `public_url` when set, else http:// and the Host header
+/// ("localhost" when there is none).
+std::string RequestBase(const ServerRequest& request, std::string_view public_url);
 
 /// `{"error":{"message":"<message>"}}` with `status`.
 ServerResponse JsonError(unsigned status, std::string_view message);

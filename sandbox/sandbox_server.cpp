@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <iostream>
 #include <optional>
 #include <random>
@@ -36,24 +37,34 @@ uint64_t SeedOf(uint64_t seed) { return seed != 0 ? seed : std::random_device{}(
 struct SandboxServer::Impl {
   net::io_context& ioc;
   SandboxConfig config;
+  uint64_t seed;
   EventStore store;
   FaultPlan faults;
   ApiStats stats;
   DeliveryLedger ledger;
   WebhookSender sender{ledger};
-  std::optional<ApiRoutes> api;
-  std::optional<ControlRoutes> control;
+  ApiRoutes api;
+  ControlRoutes control;
   std::optional<HttpServer> server;
+  std::atomic<uint16_t> bound_port{0};
 
   Impl(net::io_context& io, SandboxConfig cfg)
       : ioc(io),
         config(std::move(cfg)),
-        store(SeedOf(config.seed)),
-        faults(config.faults, SeedOf(config.seed) ^ 0x5eedULL) {}
+        seed(SeedOf(config.seed)),
+        store(seed),
+        faults(config.faults, seed ^ 0x5eedULL),
+        api(store, faults, stats, ApiSettings{config.api_key, config.public_url}),
+        control(store, faults, stats, ledger, sender,
+                ControlSettings{config.public_url, config.webhook_secret}) {}
 
   void Handle(ServerRequest request, Responder respond) {
+    // Links are built from the Host header; an HTTP/1.0 request may lack it.
+    if (request.headers.Get("Host").empty()) {
+      request.headers.Add("Host", config.listen.host + ":" + std::to_string(bound_port.load()));
+    }
     if (IsControlTarget(request.target)) {
-      ControlOutcome outcome = control->Handle(request);
+      ControlOutcome outcome = control.Handle(request);
       if (outcome.wait_for_idle.count() > 0) {
         return WaitForIdle(std::make_shared<net::steady_timer>(ioc),
                            std::chrono::steady_clock::now() + outcome.wait_for_idle,
@@ -61,7 +72,7 @@ struct SandboxServer::Impl {
       }
       return respond(std::move(outcome.response));
     }
-    ApiOutcome outcome = api->Handle(request);
+    ApiOutcome outcome = api.Handle(request);
     if (outcome.hang) {
       auto timer = std::make_shared<net::steady_timer>(ioc, kHoldTimedOut);
       timer->async_wait([timer, respond = std::move(respond)](const boost::system::error_code&) {});
@@ -78,7 +89,7 @@ struct SandboxServer::Impl {
   void WaitForIdle(std::shared_ptr<net::steady_timer> timer,
                    std::chrono::steady_clock::time_point deadline, Responder respond) {
     const auto now = std::chrono::steady_clock::now();
-    if (ledger.pending() == 0 || now >= deadline) return respond(control->DeliveriesAnswer());
+    if (ledger.pending() == 0 || now >= deadline) return respond(control.DeliveriesAnswer());
     timer->expires_after(std::min<std::chrono::steady_clock::duration>(kIdlePoll, deadline - now));
     timer->async_wait(
         [this, timer, deadline, respond = std::move(respond)](const boost::system::error_code&) {
@@ -101,12 +112,7 @@ Status SandboxServer::Start() {
     impl.Handle(std::move(request), std::move(respond));
   });
   if (Status started = impl.server->Start(); !started) return started;
-  const std::string fallback_host = impl.config.listen.host + ":" + std::to_string(port());
-  impl.api.emplace(impl.store, impl.faults, impl.stats,
-                   ApiSettings{impl.config.api_key, impl.config.public_url, fallback_host});
-  impl.control.emplace(
-      impl.store, impl.faults, impl.stats, impl.ledger, impl.sender,
-      ControlSettings{impl.config.public_url, fallback_host, impl.config.webhook_secret});
+  impl.bound_port = impl.server->port();
   return Ok{};
 }
 

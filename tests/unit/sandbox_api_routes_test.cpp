@@ -12,7 +12,7 @@ class SandboxApiRoutesTest : public ::testing::Test {
  protected:
   SandboxApiRoutesTest()
       : store_(11, [] { return int64_t{1702292162}; }),
-        routes_(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), "", "fallback:1"}) {
+        routes_(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), ""}) {
   }
 
   ServerRequest Get(std::string target, bool authorized = true) {
