@@ -11,6 +11,7 @@
 #include "core/http_server.hpp"
 #include "core/secret.hpp"
 #include "core/url.hpp"
+#include "handlers/when_filter.hpp"
 
 namespace webhookd {
 
@@ -73,14 +74,54 @@ struct LogConfig {
   bool json = false;           ///< format: json instead of text
 };
 
-/// `log: {}` handler: one structured line per event.
+/// `log: {}`: one structured line per event.
 struct LogHandlerSpec {};
+
+/// `sql: "UPDATE ... WHERE id = :payload.metadata.order_id"`: one statement,
+/// `:path` placeholders bound as parameters, in the processing transaction.
+struct SqlHandlerSpec {
+  std::string statement;
+};
+
+/// `notify: { channel: paypro_events }`: pg_notify in the processing transaction.
+struct NotifyHandlerSpec {
+  std::string channel;
+};
+
+/// `mirror: {}`: upserts the event's resource into paypro_mirror_* tables.
+struct MirrorHandlerSpec {};
+
+/// `http: { url, secret, timeout_ms }`: POSTs the event, signed the Standard Webhooks way.
+struct HttpHandlerSpec {
+  Url url;
+  Secret secret;
+  Milliseconds timeout{5000};
+};
+
+/// `exec: { argv, timeout_ms, max_concurrency }`: runs a program per event.
+struct ExecHandlerSpec {
+  std::vector<std::string> argv;  ///< argv[0] an absolute path; `{path}` placeholders
+  Milliseconds timeout{30000};
+  int max_concurrency = 4;
+};
+
+/// `retry:` how a handler's failed attempts are retried. Defaults depend on the kind.
+struct RetryPolicy {
+  int max_attempts = 10;
+  Milliseconds initial_backoff{1000};
+  Milliseconds max_backoff{3600 * 1000};
+};
+
+using HandlerSpec = std::variant<LogHandlerSpec, SqlHandlerSpec, NotifyHandlerSpec, MirrorHandlerSpec,
+                                 HttpHandlerSpec, ExecHandlerSpec>;
 
 /// One entry of `handlers:`.
 struct HandlerConfig {
   std::string name;
-  std::vector<std::string> on;  ///< "payment.paid", "payment.*", "*"
-  std::variant<LogHandlerSpec> spec;
+  std::vector<std::string> on;          ///< "payment.paid", "payment.*", "*"
+  std::vector<WhenCondition> when;      ///< `when:`; all must hold
+  RetryPolicy retry;                    ///< `retry:` over the kind's defaults
+  HandlerSpec spec;
   int line = 0;  ///< where it was defined, for messages
 };
 

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace webhookd {
@@ -38,6 +39,45 @@ std::string Base64Encode(std::string_view bytes) {
                       reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   encoded.resize(static_cast<size_t>(written));
   return encoded;
+}
+
+namespace {
+
+// The 6-bit value of a standard base64 digit, or -1.
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (!text.empty() && text.back() == '=') {
+    if (text.size() % 4 != 0) return std::nullopt;
+    text.remove_suffix(1);
+    if (text.back() == '=') text.remove_suffix(1);
+  }
+  // One leftover digit carries 6 bits: not even one byte.
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string bytes;
+  bytes.reserve(text.size() / 4 * 3 + 2);
+  uint32_t accumulator = 0;  // only the low `bits` bits matter; older ones shift out
+  int bits = 0;
+  for (char c : text) {
+    const int value = Base64Value(c);
+    if (value < 0) return std::nullopt;
+    accumulator = (accumulator << 6) | static_cast<uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push_back(static_cast<char>((accumulator >> bits) & 0xff));
+    }
+  }
+  return bytes;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

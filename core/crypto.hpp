@@ -1,6 +1,7 @@
 // HMAC-SHA256 and the encodings our signatures use (hex, base64).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,11 @@ std::string ToHex(std::string_view bytes);
 
 /// Standard base64 with padding (RFC 4648 section 4).
 std::string Base64Encode(std::string_view bytes);
+
+/// Decodes standard base64 (RFC 4648 section 4). Padding may be left out;
+/// nullopt for any other character (whitespace included), misplaced padding
+/// or an impossible length.
+std::optional<std::string> Base64Decode(std::string_view text);
 
 /// Compares in time that depends only on the length, so a forger learns
 /// nothing from how long a wrong guess took. Different lengths are unequal.

@@ -30,6 +30,8 @@ Commands (default: run the daemon):
       --state STATE    only events in STATE (received, verified, processed,
                        rejected, failed, dead)
       --limit N        at most N events (default 100)
+  --retry-event ID     put a failed or dead event back in line now
+  --retry-dead         put every dead event back in line now
   --version            print the version
   --help               print this help
 )";
@@ -62,6 +64,13 @@ Result<CommandLine> ParseCommandLine(std::span<const std::string_view> args, con
       auto id = value();
       if (!id) return id.take_error();
       command.event_id = *id;
+    } else if (arg == "--retry-event") {
+      status = set_mode(CommandLine::Mode::kRetryEvent);
+      auto id = value();
+      if (!id) return id.take_error();
+      command.event_id = *id;
+    } else if (arg == "--retry-dead") {
+      status = set_mode(CommandLine::Mode::kRetryDead);
     } else if (arg == "--list-events") {
       status = set_mode(CommandLine::Mode::kListEvents);
     } else if (arg == "--state") {

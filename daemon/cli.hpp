@@ -20,10 +20,10 @@ inline constexpr int kExitUsage = 64;   ///< EX_USAGE: bad command line
 inline constexpr int kExitConfig = 78;  ///< EX_CONFIG: invalid configuration
 
 struct CommandLine {
-  enum class Mode { kRun, kCheckConfig, kShowEvent, kListEvents, kVersion, kHelp };
+  enum class Mode { kRun, kCheckConfig, kShowEvent, kListEvents, kRetryEvent, kRetryDead, kVersion, kHelp };
   Mode mode = Mode::kRun;
   std::string config_path;  ///< --config, else $PAYPRO_WEBHOOKD_CONFIG, else the default
-  std::string event_id;     ///< --show-event
+  std::string event_id;     ///< --show-event, --retry-event
   std::optional<std::string> state;  ///< --list-events --state
   int limit = 100;                   ///< --list-events --limit
 };

@@ -1,22 +1,27 @@
-// Start-up, steady state and shutdown of the daemon.
+// Start-up, steady state, reload and shutdown of the daemon.
 #include "daemon/daemon.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <pqxx/pqxx>
 #include <thread>
 
 #include "core/http_server.hpp"
+#include "core/snapshot.hpp"
 #include "daemon/admin_endpoint.hpp"
+#include "daemon/config_watcher.hpp"
+#include "daemon/control_events.hpp"
+#include "daemon/handler_runner.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/processor.hpp"
+#include "daemon/reload.hpp"
 #include "daemon/verifier.hpp"
 #include "daemon/webhook_endpoint.hpp"
 #include "handlers/handler_factory.hpp"
 #include "storage/database.hpp"
+#include "storage/handler_runs.hpp"
 #include "storage/inbox_writer.hpp"
 #include "storage/migrations.hpp"
 
@@ -29,48 +34,22 @@ namespace {
 constexpr auto kMigrationRetryPause = std::chrono::seconds(2);
 constexpr auto kDrainDeadline = std::chrono::seconds(10);
 
-// Set by signals, waited on by the main thread.
-class StopFlag {
- public:
-  void Set() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    changed_.notify_all();
-  }
-  bool IsSet() {
-    std::lock_guard lock(mutex_);
-    return stop_;
-  }
-  /// True when set within `timeout`.
-  bool WaitFor(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return stop_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool stop_ = false;
-};
-
-void WatchSignals(net::signal_set& signals, StopFlag& stop) {
-  signals.async_wait([&signals, &stop](const boost::system::error_code& ec, int signal) {
+void WatchSignals(net::signal_set& signals, ControlEvents& control) {
+  signals.async_wait([&signals, &control](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) {
-      spdlog::warn("SIGHUP: configuration reload is not supported by this version; restart to apply changes");
-      return WatchSignals(signals, stop);
+      control.RequestReload();
+      return WatchSignals(signals, control);
     }
     spdlog::info("signal {}: shutting down", signal);
-    stop.Set();
+    control.RequestStop();
   });
 }
 
 // Migrations before anything is accepted. PostgreSQL may still be starting
 // (systemd ordering is not readiness): wait for it rather than exit.
-bool Migrate(const Config& config, StopFlag& stop) {
-  while (!stop.IsSet()) {
+bool Migrate(const Config& config, ControlEvents& control) {
+  while (!control.stop_requested()) {
     auto connection = ConnectDatabase(config.database.url);
     if (connection) {
       auto version = ApplyMigrations(**connection);
@@ -82,9 +61,30 @@ bool Migrate(const Config& config, StopFlag& stop) {
     } else {
       spdlog::error("{}; retrying", connection.error().detail);
     }
-    stop.WaitFor(kMigrationRetryPause);
+    control.WaitForStop(kMigrationRetryPause);
   }
   return false;
+}
+
+std::vector<std::string> OutsideHandlerNames(const DispatchTable& table) {
+  std::vector<std::string> names;
+  for (const auto& handler : table.handlers()) {
+    if (handler->phase() == HandlerPhase::kOutside) names.push_back(handler->name());
+  }
+  return names;
+}
+
+// Runs waiting for handlers that are gone would block their resources forever.
+void AbandonRemovedHandlerRuns(const Config& config, const DispatchTable& table) {
+  auto connection = ConnectDatabase(config.database.url);
+  if (!connection) return spdlog::warn("handler runs not checked: {}", connection.error().detail);
+  try {
+    if (const int count = AbandonRunsOfRemovedHandlers(**connection, OutsideHandlerNames(table)); count > 0) {
+      spdlog::warn("{} handler runs are dead: their handlers are no longer configured", count);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("handler runs not checked: {}", RedactPassword(e.what(), config.database.url));
+  }
 }
 
 HttpServerOptions WebhookListenerOptions(const ServerConfig& server) {
@@ -103,40 +103,75 @@ void WaitForInFlight(const HttpServer& server) {
   }
 }
 
+// Loads the file again and swaps in what may change while running.
+void Reload(const std::string& path, const EnvLookup& env, Snapshot<Config>& config, CurrentTable& table) {
+  auto loaded = LoadConfigFile(path, env);
+  std::shared_ptr<const DispatchTable> new_table;
+  if (loaded) {
+    auto built = BuildDispatchTable(loaded->handlers);
+    if (built) {
+      new_table = std::make_shared<const DispatchTable>(std::move(*built));
+    } else {
+      loaded = built.take_error();
+    }
+  }
+  if (!loaded) {
+    spdlog::error("reload failed, keeping the running configuration: {}", loaded.error().detail);
+    return;
+  }
+  const std::shared_ptr<const Config> running = config.Get();
+  for (const std::string& key : RestartOnlyChanges(*running, *loaded)) {
+    spdlog::warn("reload: {} changed but takes effect only after a restart", key);
+  }
+  config.Set(std::make_shared<const Config>(KeepRestartOnlySettings(*running, std::move(*loaded))));
+  table.Set(new_table);
+  spdlog::set_level(spdlog::level::from_str(config.Get()->log.level));
+  AbandonRemovedHandlerRuns(*config.Get(), *new_table);
+  spdlog::info("configuration reloaded from {}: {} handlers", path, new_table->handlers().size());
+}
+
 }  // namespace
 
-int RunDaemon(const Config& loaded) {
-  const auto config = std::make_shared<const Config>(loaded);
-  auto table = BuildDispatchTable(config->handlers);
-  if (!table) {
-    spdlog::critical("{}", table.error().detail);
+int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLookup& env) {
+  auto built = BuildDispatchTable(loaded.handlers);
+  if (!built) {
+    spdlog::critical("{}", built.error().detail);
     return 1;
   }
+  Snapshot<Config> current_config(std::make_shared<const Config>(loaded));
+  CurrentTable table(std::make_shared<const DispatchTable>(std::move(*built)));
+  const Config& config = loaded;  // the restart-only settings, fixed for this run
 
-  net::io_context ioc(config->server.threads);
-  StopFlag stop;
+  net::io_context ioc(config.server.threads);
+  ControlEvents control;
   net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
-  WatchSignals(signals, stop);
+  WatchSignals(signals, control);
+  ConfigWatcher watcher(ioc, config_path, [&control] { control.RequestReload(); });
+  watcher.Start();
   std::vector<std::thread> io_threads;
-  for (int i = 0; i < config->server.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  for (int i = 0; i < config.server.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
   const auto join_io = [&] {
+    watcher.Stop();
     ioc.stop();
     for (std::thread& thread : io_threads) thread.join();
   };
 
-  if (!Migrate(*config, stop)) {
+  if (!Migrate(config, control)) {
     join_io();
     return 0;
   }
+  AbandonRemovedHandlerRuns(config, *table.Get());
 
   WorkSignal received;
   WorkSignal verified;
+  WorkSignal runs_created;
   InboxStats inbox_stats;
   PipelineStats pipeline_stats;
   WebhookStats webhook_stats;
-  InboxWriter inbox(config->database.url, config->database, received, inbox_stats);
-  Verifier verifier(*config, received, verified, pipeline_stats);
-  Processor processor(*config, std::make_shared<const DispatchTable>(std::move(*table)), verified, pipeline_stats);
+  InboxWriter inbox(config.database.url, config.database, received, inbox_stats);
+  Verifier verifier(config, received, verified, pipeline_stats);
+  Processor processor(config, table, verified, runs_created, pipeline_stats);
+  HandlerRunner runner(config, table, runs_created, pipeline_stats);
   std::atomic<bool> stopping{false};
 
   AdminProbes probes;
@@ -147,29 +182,34 @@ int RunDaemon(const Config& loaded) {
   };
   probes.metrics = [&] { return RenderMetrics(webhook_stats, inbox_stats, pipeline_stats); };
   HttpServerOptions admin_options;
-  admin_options.listen = config->admin.listen;
+  admin_options.listen = config.admin.listen;
   HttpServer admin(ioc, admin_options, MakeAdminHandler(probes));
-  HttpServer webhooks(ioc, WebhookListenerOptions(config->server), MakeWebhookHandler(config, inbox, webhook_stats));
+  HttpServer webhooks(ioc, WebhookListenerOptions(config.server), MakeWebhookHandler(current_config, inbox, webhook_stats));
 
+  const auto stop_workers = [&] {
+    inbox.Stop();
+    verifier.Stop();
+    processor.Stop();
+    runner.Stop();
+  };
   inbox.Start();
   verifier.Start();
   processor.Start();
+  runner.Start();
   for (auto [server, what] : {std::pair{&admin, "admin"}, std::pair{&webhooks, "webhook"}}) {
     if (auto started = server->Start(); !started) {
       spdlog::critical("{} listener: {}", what, started.error().detail);
       stopping = true;
-      inbox.Stop();
-      verifier.Stop();
-      processor.Stop();
+      stop_workers();
       join_io();
       return 1;
     }
   }
-  spdlog::info("ready: webhooks on {}{} ({}), admin on {}", config->server.listen.host + ":" + std::to_string(webhooks.port()),
-               config->server.path, config->server.tls ? "https" : "http",
-               config->admin.listen.host + ":" + std::to_string(admin.port()));
+  spdlog::info("ready: webhooks on {}:{}{} ({}), admin on {}:{}", config.server.listen.host, webhooks.port(),
+               config.server.path, config.server.tls ? "https" : "http", config.admin.listen.host, admin.port());
 
-  while (!stop.WaitFor(std::chrono::seconds(1))) {
+  while (!control.stop_requested()) {
+    if (control.WaitForReload(std::chrono::seconds(1))) Reload(config_path, env, current_config, table);
   }
 
   // Stop taking calls, answer those in flight (their rows commit first),
@@ -178,9 +218,7 @@ int RunDaemon(const Config& loaded) {
   stopping = true;
   webhooks.StopAccepting();
   WaitForInFlight(webhooks);
-  inbox.Stop();
-  verifier.Stop();
-  processor.Stop();
+  stop_workers();
   admin.StopAccepting();
   join_io();
   spdlog::info("stopped");

@@ -10,7 +10,7 @@
 #include "core/version.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/daemon.hpp"
-#include "daemon/inspect.hpp"
+#include "daemon/operator_commands.hpp"
 #include "daemon/logging.hpp"
 #include "handlers/handler_factory.hpp"
 
@@ -64,10 +64,14 @@ int main(int argc, char** argv) {
       return ShowEvent(*config, command->event_id);
     case CommandLine::Mode::kListEvents:
       return ListEvents(*config, command->state, command->limit);
+    case CommandLine::Mode::kRetryEvent:
+      return RetryEventCommand(*config, command->event_id);
+    case CommandLine::Mode::kRetryDead:
+      return RetryDeadCommand(*config);
     default:
       break;
   }
   RaiseDescriptorLimit();
   ConfigureLogging(config->log);
-  return RunDaemon(*config);
+  return RunDaemon(*config, command->config_path, env);
 }

@@ -7,6 +7,7 @@
 
 #include "daemon/backoff.hpp"
 #include "storage/database.hpp"
+#include "storage/handler_runs.hpp"
 #include "storage/processing_queue.hpp"
 
 namespace webhookd {
@@ -15,21 +16,28 @@ namespace {
 
 constexpr auto kIdlePoll = std::chrono::milliseconds(250);
 constexpr auto kReconnectPause = std::chrono::milliseconds(1000);
-constexpr auto kFirstRetry = std::chrono::milliseconds(1000);
 
 // An event whose attempt failed, and why.
 struct Failure {
   std::string event_id;
   int attempts = 0;
   std::string error;
+  RetryPolicy retry;
   bool permanent = false;  ///< retrying cannot help (PayPro's copy does not decode)
+};
+
+// A decoded event with the handlers it goes to.
+struct Dispatch {
+  Event event;
+  EventFields fields;
+  std::vector<Handler*> after_commit;
 };
 
 }  // namespace
 
-Processor::Processor(const Config& config, std::shared_ptr<const DispatchTable> table, WorkSignal& verified,
+Processor::Processor(const Config& config, const CurrentTable& table, WorkSignal& verified, WorkSignal& runs_created,
                      PipelineStats& stats)
-    : config_(config), table_(std::move(table)), verified_(verified), stats_(stats) {}
+    : config_(config), table_(table), verified_(verified), runs_created_(runs_created), stats_(stats) {}
 
 Processor::~Processor() { Stop(); }
 
@@ -42,16 +50,6 @@ void Processor::Stop() {
   verified_.Notify();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
-}
-
-void Processor::SetDispatchTable(std::shared_ptr<const DispatchTable> table) {
-  std::lock_guard lock(table_mutex_);
-  table_ = std::move(table);
-}
-
-std::shared_ptr<const DispatchTable> Processor::table() const {
-  std::lock_guard lock(table_mutex_);
-  return table_;
 }
 
 void Processor::RunWorker() {
@@ -77,35 +75,55 @@ void Processor::RunWorker() {
 }
 
 bool Processor::ProcessBatch(pqxx::connection_base& connection) {
-  const std::shared_ptr<const DispatchTable> dispatch = table();
-  std::vector<Event> events;
+  const std::shared_ptr<const DispatchTable> table = table_.Get();
+  const RetryPolicy default_retry{config_.processor.max_attempts, std::chrono::milliseconds(1000),
+                                  config_.processor.max_backoff};
+  std::vector<Dispatch> dispatched;
+  std::vector<std::string> processed_ids;
   std::optional<Failure> failure;
+  bool created_runs = false;
   {
     pqxx::work tx(connection);
     std::vector<ProcessingClaim> claims = ClaimForProcessing(tx, config_.processor.batch_size);
     if (claims.empty()) return false;
-    events.reserve(claims.size());
+    dispatched.reserve(claims.size());
     for (ProcessingClaim& claim : claims) {
       auto event = DecodeEvent(claim.verified_body);
-      if (!event) {
-        failure = Failure{claim.event_id, claim.attempts, "PayPro's copy does not decode: " + event.error().detail, true};
+      auto fields = EventFields::Parse(claim.verified_body);
+      if (!event || !fields) {
+        const std::string why = !event ? event.error().detail : fields.error().detail;
+        failure = Failure{claim.event_id, claim.attempts, "PayPro's copy does not decode: " + why, default_retry, true};
         break;
       }
-      for (Handler* handler : dispatch->Lookup(event->type, event->type_name)) {
-        if (handler->phase() != HandlerPhase::kInTransaction) continue;
-        if (Status status = handler->Handle(*event, &tx); !status) {
-          failure = Failure{claim.event_id, claim.attempts, "handler " + handler->name() + ": " + status.error().detail};
-          break;
+      Dispatch dispatch{std::move(*event), std::move(*fields), {}};
+      std::vector<std::string> outside;
+      for (Handler* handler : table->Lookup(dispatch.event.type, dispatch.event.type_name)) {
+        if (!handler->Wants(dispatch.fields)) continue;
+        switch (handler->phase()) {
+          case HandlerPhase::kAfterCommit: dispatch.after_commit.push_back(handler); break;
+          case HandlerPhase::kOutside: outside.push_back(handler->name()); break;
+          case HandlerPhase::kInTransaction: {
+            const HandlerOutcome outcome = handler->Handle({dispatch.event, dispatch.fields, &tx});
+            if (outcome.kind != HandlerOutcome::Kind::kDone) {
+              failure = Failure{claim.event_id, claim.attempts, "handler " + handler->name() + ": " + outcome.error,
+                                handler->retry()};
+            }
+            break;
+          }
         }
+        if (failure) break;
       }
       if (failure) break;
-      events.push_back(std::move(*event));
+      if (outside.empty()) {
+        processed_ids.push_back(dispatch.event.id);
+      } else {
+        CreateRuns(tx, dispatch.event.id, outside);
+        created_runs = true;
+      }
+      dispatched.push_back(std::move(dispatch));
     }
     if (!failure) {
-      std::vector<std::string> ids;
-      ids.reserve(events.size());
-      for (const Event& event : events) ids.push_back(event.id);
-      MarkProcessed(tx, ids);
+      MarkProcessed(tx, processed_ids);
       tx.commit();
     }
   }
@@ -113,8 +131,8 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     // The batch was rolled back; only the failing event waits, the others
     // are claimed again by the next round.
     const int failures = failure->attempts + 1;
-    const bool dead = failure->permanent || failures >= config_.processor.max_attempts;
-    const auto delay = RetryDelay(failures, kFirstRetry, config_.processor.max_backoff, JitterDraw());
+    const bool dead = failure->permanent || failures >= failure->retry.max_attempts;
+    const auto delay = RetryDelay(failures, failure->retry.initial_backoff, failure->retry.max_backoff, JitterDraw());
     pqxx::work tx(connection);
     MarkFailed(tx, failure->event_id, failure->error, delay, dead);
     tx.commit();
@@ -122,16 +140,12 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     spdlog::warn("event {} {}: {}", failure->event_id, dead ? "dead" : "failed, will retry", failure->error);
     return true;
   }
-  for (const Event& event : events) {
-    for (Handler* handler : dispatch->Lookup(event.type, event.type_name)) {
-      if (handler->phase() != HandlerPhase::kAfterCommit) continue;
-      if (Status status = handler->Handle(event, nullptr); !status) {
-        spdlog::warn("event {}: handler {} failed after commit: {}", event.id, handler->name(), status.error().detail);
-      }
-    }
-    spdlog::info("event {} processed", event.id);
+  if (created_runs) runs_created_.Notify();
+  for (const Dispatch& dispatch : dispatched) {
+    for (Handler* handler : dispatch.after_commit) handler->Handle({dispatch.event, dispatch.fields, nullptr});
   }
-  stats_.processed += events.size();
+  for (const std::string& id : processed_ids) spdlog::info("event {} processed", id);
+  stats_.processed += processed_ids.size();
   return true;
 }
 

@@ -1,16 +1,14 @@
-// Workers that hand verified events to their handlers and mark them processed.
+// Workers that run the in-database handlers of verified events and mark them processed.
 #pragma once
 
 #include <atomic>
-#include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "config/config.hpp"
 #include "core/work_signal.hpp"
 #include "daemon/pipeline_stats.hpp"
-#include "handlers/dispatch_table.hpp"
+#include "handlers/current_table.hpp"
 
 namespace pqxx {
 class connection_base;
@@ -18,34 +16,32 @@ class connection_base;
 
 namespace webhookd {
 
-/// Each worker claims a batch of due events inside one transaction, runs the
-/// in-transaction handlers, marks the events processed and commits: handler
-/// effects and the processed mark happen together or not at all. After the
-/// commit it runs the after-commit handlers. A failing event rolls the batch
-/// back, is marked failed with a backoff (dead when attempts are spent), and
-/// the rest of the batch is taken again at once.
+/// Each worker claims a batch of due events inside one transaction, runs
+/// their in-database handlers (sql, notify, mirror), creates run records for
+/// their outside handlers (http, exec), marks the events processed (or, when
+/// outside handlers are due, in-database work done) and commits: handler
+/// effects and progress happen together or not at all. After the commit it
+/// runs the after-commit handlers (log). A failing event rolls the batch
+/// back, is marked failed with its handler's backoff (dead when attempts are
+/// spent), and the rest of the batch is claimed again at once.
 class Processor {
  public:
-  Processor(const Config& config, std::shared_ptr<const DispatchTable> table, WorkSignal& verified,
+  Processor(const Config& config, const CurrentTable& table, WorkSignal& verified, WorkSignal& runs_created,
             PipelineStats& stats);
   ~Processor();
 
   void Start();
-  /// Lets the batch in progress finish, then joins.
+  /// Lets the batches in progress finish, then joins.
   void Stop();
-
-  /// Swaps in a new dispatch table; batches already running keep the old one.
-  void SetDispatchTable(std::shared_ptr<const DispatchTable> table);
 
  private:
   void RunWorker();
   bool ProcessBatch(pqxx::connection_base& connection);
-  std::shared_ptr<const DispatchTable> table() const;
 
   const Config config_;
-  mutable std::mutex table_mutex_;
-  std::shared_ptr<const DispatchTable> table_;
+  const CurrentTable& table_;
   WorkSignal& verified_;
+  WorkSignal& runs_created_;
   PipelineStats& stats_;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;

@@ -20,8 +20,9 @@ void WebhookStats::Count(unsigned status) {
   ++answers.back();
 }
 
-HttpHandler MakeWebhookHandler(std::shared_ptr<const Config> config, InboxWriter& inbox, WebhookStats& stats) {
-  return [config, &inbox, &stats](ServerRequest request, Responder respond) {
+HttpHandler MakeWebhookHandler(const Snapshot<Config>& current, InboxWriter& inbox, WebhookStats& stats) {
+  return [&current, &inbox, &stats](ServerRequest request, Responder respond) {
+    const std::shared_ptr<const Config> config = current.Get();
     const IntakeSettings settings{config->server.path, config->paypro.webhook_secrets,
                                   config->paypro.timestamp_tolerance_s};
     const int64_t now =

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "core/snapshot.hpp"
 #include "core/http_server.hpp"
 #include "storage/inbox_writer.hpp"
 
@@ -21,7 +22,8 @@ struct WebhookStats {
 };
 
 /// The handler for the webhook listener: checks the call, queues it for the
-/// inbox, and answers 200 once its row is committed.
-HttpHandler MakeWebhookHandler(std::shared_ptr<const Config> config, InboxWriter& inbox, WebhookStats& stats);
+/// inbox, and answers 200 once its row is committed. Secrets and tolerance
+/// come from the config in force, so a reload can rotate secrets.
+HttpHandler MakeWebhookHandler(const Snapshot<Config>& config, InboxWriter& inbox, WebhookStats& stats);
 
 }  // namespace webhookd

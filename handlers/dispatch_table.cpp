@@ -78,6 +78,13 @@ Result<DispatchTable> DispatchTable::Build(std::vector<Route> routes) {
   return table;
 }
 
+Handler* DispatchTable::Find(std::string_view name) const {
+  for (const auto& handler : handlers_) {
+    if (handler->name() == name) return handler.get();
+  }
+  return nullptr;
+}
+
 std::span<Handler* const> DispatchTable::Lookup(EventType type, std::string_view type_name) const {
   if (type != EventType::kUnknown) return by_type_[static_cast<size_t>(type)];
   if (auto named = unknown_by_name_.find(std::string(type_name)); named != unknown_by_name_.end()) {

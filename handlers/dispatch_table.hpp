@@ -38,6 +38,9 @@ class DispatchTable {
   /// Every handler, in config order.
   const std::vector<std::shared_ptr<Handler>>& handlers() const { return handlers_; }
 
+  /// The handler named `name`, or nullptr.
+  Handler* Find(std::string_view name) const;
+
  private:
   using HandlerList = std::vector<Handler*>;
 

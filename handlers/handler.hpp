@@ -1,10 +1,16 @@
 // The interface every handler kind implements.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "config/config.hpp"
 #include "core/result.hpp"
 #include "handlers/event.hpp"
+#include "handlers/event_fields.hpp"
+#include "handlers/when_filter.hpp"
 
 namespace pqxx {
 class transaction_base;
@@ -14,28 +20,67 @@ namespace webhookd {
 
 /// Where a handler runs relative to the transaction that marks an event processed.
 enum class HandlerPhase {
-  /// Inside it (sql, notify, mirror): its effect commits with the processed
-  /// mark or not at all, so it happens exactly once.
+  /// Inside it (sql, notify, mirror): its effect commits with the event's
+  /// progress or not at all, so it happens exactly once.
   kInTransaction,
-  /// After it commits (log): sees only committed events; a crash between
-  /// commit and handler loses its effect, which suits effects that are only
-  /// records of what happened.
+  /// Outside the database (http, exec): at least once, with a run record
+  /// per (event, handler), its own retries and a dead letter.
+  kOutside,
+  /// Once, right after the event's in-database work commits (log): sees only
+  /// committed events; nothing to retry.
   kAfterCommit,
 };
 
+/// What a handler gets for one event.
+struct HandlerCall {
+  const Event& event;
+  const EventFields& fields;     ///< the event JSON, readable by path
+  pqxx::transaction_base* tx;    ///< the open transaction for kInTransaction, else nullptr
+};
+
+/// The outcome of one attempt.
+struct HandlerOutcome {
+  enum class Kind {
+    kDone,      ///< succeeded
+    kRetry,     ///< failed; try again after backoff (or `retry_after`)
+    kDisable,   ///< the target asked never to be called again (HTTP 410): disable until reload
+  };
+  Kind kind = Kind::kDone;
+  std::string error;                               ///< for kRetry / kDisable: for logs and last_error
+  std::optional<std::chrono::seconds> retry_after; ///< a lower bound the target asked for
+
+  static HandlerOutcome Done() { return {}; }
+  static HandlerOutcome Retry(std::string error, std::optional<std::chrono::seconds> after = std::nullopt) {
+    return {Kind::kRetry, std::move(error), after};
+  }
+};
+
+/// What every handler is configured with, whatever its kind.
+struct HandlerSettings {
+  std::string name;                   ///< unique in a config; used in logs, metrics, run records
+  std::vector<WhenCondition> when;    ///< all must hold for the handler to run
+  RetryPolicy retry;
+};
+
 /// One configured handler. Implementations are immutable after construction
-/// and safe to call from several worker threads at once.
+/// (but for their own synchronised state) and safe to call from several
+/// worker threads at once.
 class Handler {
  public:
+  explicit Handler(HandlerSettings settings) : settings_(std::move(settings)) {}
   virtual ~Handler() = default;
 
-  /// The configured name, unique in a config.
-  virtual const std::string& name() const = 0;
-  virtual HandlerPhase phase() const = 0;
+  const std::string& name() const { return settings_.name; }
+  const RetryPolicy& retry() const { return settings_.retry; }
+  /// True when the `when:` conditions hold for the event.
+  bool Wants(const EventFields& fields) const { return WhenMatches(settings_.when, fields); }
 
-  /// Handles `event`. `tx` is the open transaction for kInTransaction
-  /// handlers and nullptr otherwise. An error fails this event's attempt.
-  virtual Status Handle(const Event& event, pqxx::transaction_base* tx) = 0;
+  virtual HandlerPhase phase() const = 0;
+  /// Handles one event. Throwing is for bugs; expected failures are outcomes.
+  virtual HandlerOutcome Handle(const HandlerCall& call) = 0;
+
+ private:
+  HandlerSettings settings_;
 };
 
 }  // namespace webhookd

@@ -15,9 +15,9 @@ std::string FormatEventLine(std::string_view handler_name, const Event& event) {
   return line;
 }
 
-Status LogHandler::Handle(const Event& event, pqxx::transaction_base*) {
-  spdlog::info("{}", FormatEventLine(name_, event));
-  return Ok{};
+HandlerOutcome LogHandler::Handle(const HandlerCall& call) {
+  spdlog::info("{}", FormatEventLine(name(), call.event));
+  return HandlerOutcome::Done();
 }
 
 }  // namespace webhookd

@@ -8,14 +8,10 @@ namespace webhookd {
 /// Logs id, type, resource and, where the resource has them, amount and state.
 class LogHandler final : public Handler {
  public:
-  explicit LogHandler(std::string name) : name_(std::move(name)) {}
+  explicit LogHandler(HandlerSettings settings) : Handler(std::move(settings)) {}
 
-  const std::string& name() const override { return name_; }
   HandlerPhase phase() const override { return HandlerPhase::kAfterCommit; }
-  Status Handle(const Event& event, pqxx::transaction_base* tx) override;
-
- private:
-  std::string name_;
+  HandlerOutcome Handle(const HandlerCall& call) override;
 };
 
 /// The line LogHandler writes (pure, for tests).

@@ -34,7 +34,7 @@ struct ApiOutcome {
 
 struct ApiSettings {
   Secret api_key;
-  std::string public_url;     ///< base of links; "" means http://<Host header>
+  std::string public_url;  ///< base of links; "" means http://<Host header>
 };
 
 /// Answers API requests. Thread-safe: the store, plan and stats are.

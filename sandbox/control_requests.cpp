@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <optional>
+
 #include "core/json_writer.hpp"
 
 namespace webhookd::sandbox {
@@ -41,35 +43,62 @@ Result<int64_t> IntField(simdjson::dom::element value, std::string_view key, int
 
 Result<std::string_view> StringField(simdjson::dom::element value, std::string_view key) {
   std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS)
+  if (value.get_string().get(text) != simdjson::SUCCESS) {
     return Bad(std::string(key) + " must be a string");
+  }
   return text;
 }
 
-// The fields CreateRequest and TriggerRequest share.
-Status CommonField(std::string_view key, simdjson::dom::element value, size_t& count, EventMix& mix,
-                   bool& known) {
-  known = true;
+Error UnknownField(std::string_view key) { return Bad("unknown field: " + std::string(key)); }
+
+// Reads `count` or `type`, the fields both batch requests have; nullopt when
+// `key` is neither.
+std::optional<Status> BatchField(std::string_view key, simdjson::dom::element value, size_t& count,
+                                 EventMix& mix) {
   if (key == "count") {
     auto number = IntField(value, key, 0, kMaxEventsPerRequest);
-    if (!number) return number.take_error();
+    if (!number) return Status(number.take_error());
     count = static_cast<size_t>(*number);
-  } else if (key == "type") {
-    auto text = StringField(value, key);
-    if (!text) return text.take_error();
-    auto parsed = ParseEventMix(*text);
-    if (!parsed) return parsed.take_error();
-    mix = *parsed;
-  } else {
-    known = false;
+    return Status(Ok{});
   }
+  if (key == "type") {
+    auto text = StringField(value, key);
+    if (!text) return Status(text.take_error());
+    auto parsed = ParseEventMix(*text);
+    if (!parsed) return Status(parsed.take_error());
+    mix = *parsed;
+    return Status(Ok{});
+  }
+  return std::nullopt;
+}
+
+Status TriggerField(std::string_view key, simdjson::dom::element value, TriggerRequest& request) {
+  if (auto common = BatchField(key, value, request.count, request.mix)) return *common;
+  if (key == "concurrency") {
+    auto number = IntField(value, key, 1, kMaxConcurrency);
+    if (!number) return number.take_error();
+    request.concurrency = static_cast<size_t>(*number);
+    return Ok{};
+  }
+  if (key != "to" && key != "secret") return UnknownField(key);
+  auto text = StringField(value, key);
+  if (!text) return text.take_error();
+  if (key == "secret") {
+    if (text->empty()) return Bad("secret must not be empty");
+    request.secret = Secret(std::string(*text));
+    return Ok{};
+  }
+  auto url = ParseUrl(*text);
+  if (!url) return Bad("to must be an http(s) URL");
+  request.to = std::move(*url);
   return Ok{};
 }
 
 Status FaultField(std::string_view key, simdjson::dom::element value, Faults& faults) {
   const auto rate = [&](double& target) -> Status {
-    if (value.get_double().get(target) != simdjson::SUCCESS)
+    if (value.get_double().get(target) != simdjson::SUCCESS) {
       return Bad(std::string(key) + " must be a number");
+    }
     return Ok{};
   };
   const auto whole = [&](int64_t& target) -> Status {
@@ -88,8 +117,9 @@ Status FaultField(std::string_view key, simdjson::dom::element value, Faults& fa
   if (key == "duplicate_rate") return rate(faults.duplicate_rate);
   if (key == "max_delivery_attempts") return whole(faults.max_delivery_attempts);
   if (key == "down") {
-    if (value.get_bool().get(faults.down) != simdjson::SUCCESS)
+    if (value.get_bool().get(faults.down) != simdjson::SUCCESS) {
       return Bad("down must be true or false");
+    }
     return Ok{};
   }
   return Bad("unknown fault: " + std::string(key));
@@ -99,49 +129,20 @@ Status FaultField(std::string_view key, simdjson::dom::element value, Faults& fa
 
 Result<CreateRequest> ParseCreateRequest(std::string_view body) {
   CreateRequest request;
-  Status status =
-      ForEachField(body, [&](std::string_view key, simdjson::dom::element value) -> Status {
-        bool known = false;
-        if (Status common = CommonField(key, value, request.count, request.mix, known); !common)
-          return common;
-        return known ? Status(Ok{}) : Status(Bad("unknown field: " + std::string(key)));
-      });
+  Status status = ForEachField(body, [&](std::string_view key, simdjson::dom::element value) {
+    return BatchField(key, value, request.count, request.mix).value_or(UnknownField(key));
+  });
   if (!status) return status.take_error();
   return request;
 }
 
 Result<TriggerRequest> ParseTriggerRequest(std::string_view body) {
   TriggerRequest request;
-  bool has_to = false;
-  Status status =
-      ForEachField(body, [&](std::string_view key, simdjson::dom::element value) -> Status {
-        bool known = false;
-        if (Status common = CommonField(key, value, request.count, request.mix, known); !common)
-          return common;
-        if (known) return Ok{};
-        if (key == "concurrency") {
-          auto number = IntField(value, key, 1, kMaxConcurrency);
-          if (!number) return number.take_error();
-          request.concurrency = static_cast<size_t>(*number);
-        } else if (key == "to" || key == "secret") {
-          auto text = StringField(value, key);
-          if (!text) return text.take_error();
-          if (key == "secret") {
-            if (text->empty()) return Bad("secret must not be empty");
-            request.secret = Secret(std::string(*text));
-            return Ok{};
-          }
-          auto url = ParseUrl(*text);
-          if (!url) return Bad("to must be an http(s) URL");
-          request.to = std::move(*url);
-          has_to = true;
-        } else {
-          return Bad("unknown field: " + std::string(key));
-        }
-        return Ok{};
-      });
+  Status status = ForEachField(body, [&](std::string_view key, simdjson::dom::element value) {
+    return TriggerField(key, value, request);
+  });
   if (!status) return status.take_error();
-  if (!has_to) return Bad("to is required: the URL to deliver webhooks to");
+  if (request.to.host.empty()) return Bad("to is required: the URL to deliver webhooks to");
   return request;
 }
 
@@ -160,15 +161,11 @@ std::string FaultsJson(const Faults& faults) {
   json.BeginObject();
   json.Key("latency_ms").Int(faults.latency_ms).Key("list_latency_ms").Int(faults.list_latency_ms);
   json.Key("error_rate").Double(faults.error_rate).Key("timeout_rate").Double(faults.timeout_rate);
-  json.Key("rate_limit_rate")
-      .Double(faults.rate_limit_rate)
-      .Key("retry_after_s")
-      .Int(faults.retry_after_s);
+  json.Key("rate_limit_rate").Double(faults.rate_limit_rate);
+  json.Key("retry_after_s").Int(faults.retry_after_s);
   json.Key("down").Bool(faults.down);
-  json.Key("drop_rate")
-      .Double(faults.drop_rate)
-      .Key("duplicate_rate")
-      .Double(faults.duplicate_rate);
+  json.Key("drop_rate").Double(faults.drop_rate);
+  json.Key("duplicate_rate").Double(faults.duplicate_rate);
   json.Key("max_delivery_attempts").Int(faults.max_delivery_attempts);
   json.EndObject();
   return json.Take();

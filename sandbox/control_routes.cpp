@@ -56,8 +56,9 @@ ControlOutcome ControlRoutes::Handle(const ServerRequest& request) {
   if (path == "/events" && post) return answer(CreateEvents(request));
   if (path == "/trigger" && post) return answer(Trigger(request));
   if (path == "/deliveries" && get) return Deliveries(target.query);
-  if (path == "/deliveries/acknowledged" && get)
+  if (path == "/deliveries/acknowledged" && get) {
     return answer(IdsAnswer(DeliveryOutcome::kAcknowledged));
+  }
   if (path == "/deliveries/failed" && get) return answer(IdsAnswer(DeliveryOutcome::kFailed));
   if (path == "/deliveries/dropped" && get) return answer(IdsAnswer(DeliveryOutcome::kDropped));
   if (path == "/faults" && get) return answer(JsonOk(FaultsJson(faults_.faults())));
@@ -106,8 +107,9 @@ ServerResponse ControlRoutes::Trigger(const ServerRequest& request) {
   batch.max_attempts = static_cast<int>(faults.max_delivery_attempts);
   batch.events = store_.Create(parsed->mix, parsed->count);
   batch.fates.reserve(batch.events.size());
-  for (size_t i = 0; i < batch.events.size(); ++i)
+  for (size_t i = 0; i < batch.events.size(); ++i) {
     batch.fates.push_back(faults_.DrawDeliveryFate(faults));
+  }
   const size_t created = batch.events.size();
   const std::string batch_id = "batch-" + std::to_string(++batches_);
   sender_.Start(std::move(batch));
@@ -138,15 +140,11 @@ ServerResponse ControlRoutes::DeliveriesAnswer() const {
   const DeliverySummary summary = ledger_.Summary();
   JsonWriter json;
   json.BeginObject();
-  json.Key("pending")
-      .Int(AsInt(summary.pending))
-      .Key("acknowledged")
-      .Int(AsInt(summary.acknowledged));
+  json.Key("pending").Int(AsInt(summary.pending));
+  json.Key("acknowledged").Int(AsInt(summary.acknowledged));
   json.Key("failed").Int(AsInt(summary.failed)).Key("dropped").Int(AsInt(summary.dropped));
-  json.Key("duplicates_sent")
-      .Int(AsInt(summary.duplicates_sent))
-      .Key("attempts")
-      .Int(AsInt(summary.attempts));
+  json.Key("duplicates_sent").Int(AsInt(summary.duplicates_sent));
+  json.Key("attempts").Int(AsInt(summary.attempts));
   StatusCounts(json, summary.answers);
   json.EndObject();
   return JsonOk(json.Take());
@@ -164,14 +162,10 @@ ServerResponse ControlRoutes::StatsAnswer() const {
   const ApiStatsSnapshot stats = stats_.Snapshot();
   JsonWriter json;
   json.BeginObject();
-  json.Key("api_requests")
-      .Int(AsInt(stats.api_requests))
-      .Key("event_fetches")
-      .Int(AsInt(stats.event_fetches));
-  json.Key("list_requests")
-      .Int(AsInt(stats.list_requests))
-      .Key("unauthorized")
-      .Int(AsInt(stats.unauthorized));
+  json.Key("api_requests").Int(AsInt(stats.api_requests));
+  json.Key("event_fetches").Int(AsInt(stats.event_fetches));
+  json.Key("list_requests").Int(AsInt(stats.list_requests));
+  json.Key("unauthorized").Int(AsInt(stats.unauthorized));
   json.Key("timeouts").Int(AsInt(stats.timeouts)).Key("events").Int(AsInt(store_.size()));
   StatusCounts(json, stats.answers);
   json.EndObject();
@@ -180,12 +174,9 @@ ServerResponse ControlRoutes::StatsAnswer() const {
 
 ServerResponse ControlRoutes::FetchesAnswer(std::string_view event_id) const {
   JsonWriter json;
-  json.BeginObject()
-      .Key("id")
-      .String(event_id)
-      .Key("fetches")
-      .Int(AsInt(stats_.Fetches(event_id)))
-      .EndObject();
+  json.BeginObject();
+  json.Key("id").String(event_id);
+  json.Key("fetches").Int(AsInt(stats_.Fetches(event_id))).EndObject();
   return JsonOk(json.Take());
 }
 

@@ -23,7 +23,7 @@ inline constexpr std::string_view kControlPrefix = "/_sandbox";
 bool IsControlTarget(std::string_view target);
 
 struct ControlSettings {
-  std::string public_url;     ///< base of links; "" means http://<Host header>
+  std::string public_url;  ///< base of links; "" means http://<Host header>
   Secret webhook_secret;
 };
 

@@ -113,7 +113,9 @@ const Resource* EventFactory::Find(std::string_view id) const {
 }
 
 std::string EventFactory::RandomId(std::string_view prefix, size_t length) {
-  std::string id(prefix);
+  std::string id;
+  id.reserve(length);
+  id.append(prefix);
   while (id.size() < length) id.push_back(kIdAlphabet[rng_() % kIdAlphabet.size()]);
   return id;
 }

@@ -27,10 +27,8 @@ int64_t SystemUnixSeconds() {
 std::string EventTemplate(const NewEvent& event) {
   JsonWriter json;
   json.BeginObject().Key("id").String(event.id).Key("type").String("event");
-  json.Key("event_type")
-      .String(event.type)
-      .Key("created_at")
-      .String(FormatRfc3339(event.created_at));
+  json.Key("event_type").String(event.type);
+  json.Key("created_at").String(FormatRfc3339(event.created_at));
   json.Key("payload").Raw(event.payload);
   std::string self = "\"";
   self.push_back(kBaseMarker);
@@ -49,6 +47,10 @@ std::vector<const StoredEvent*> EventStore::Create(const EventMix& mix, size_t c
   std::vector<const StoredEvent*> created;
   created.reserve(count);
   std::vector<NewEvent> fresh;
+  {
+    std::unique_lock lock(mutex_);
+    by_id_.reserve(events_.size() + count);  // one rehash per batch, not many
+  }
   while (created.size() < count) {
     const size_t chunk = std::min(kCreateChunk, count - created.size());
     fresh.clear();
@@ -89,7 +91,7 @@ Result<EventPage> EventStore::List(size_t limit, const std::optional<ListCursor>
   const uint64_t newest = events_.size();
   // The page is the sequence range [low, high], empty when low > high.
   uint64_t high = newest;
-  uint64_t low = 0;
+  uint64_t low = 1;
   // Links only ever carry n:1..newest+1 and p:0..newest-1; anything past
   // that came from elsewhere (another sandbox run, a hand-made cursor).
   const bool newer = cursor && cursor->direction == ListCursor::Direction::kNewer;
@@ -102,13 +104,13 @@ Result<EventPage> EventStore::List(size_t limit, const std::optional<ListCursor>
   } else {
     if (cursor) high = std::min(newest, cursor->sequence == 0 ? 0 : cursor->sequence - 1);
     low = high >= limit ? high - limit + 1 : 1;
-    if (high == 0) low = 1;
   }
   EventPage page;
   if (high >= low) {
     page.events.reserve(high - low + 1);
-    for (uint64_t sequence = high; sequence >= low; --sequence)
+    for (uint64_t sequence = high; sequence >= low; --sequence) {
       page.events.push_back(&events_[sequence - 1]);
+    }
   }
   if (low > 1) page.next = ListCursor{ListCursor::Direction::kOlder, low};
   if (high < newest) page.prev = ListCursor{ListCursor::Direction::kNewer, high};

@@ -61,8 +61,9 @@ std::string EncodeCursor(const ListCursor& cursor) {
 Result<ListCursor> DecodeCursor(std::string_view text) {
   std::string plain;
   if (text.empty() || text.size() > 64 || !Base64UrlDecode(text, plain)) return BadCursor();
-  if (plain.size() < 3 || plain[1] != ':' || (plain[0] != 'n' && plain[0] != 'p'))
+  if (plain.size() < 3 || plain[1] != ':' || (plain[0] != 'n' && plain[0] != 'p')) {
     return BadCursor();
+  }
   ListCursor cursor;
   cursor.direction =
       plain[0] == 'n' ? ListCursor::Direction::kOlder : ListCursor::Direction::kNewer;

@@ -54,19 +54,12 @@ void Period(JsonWriter& json, int64_t amount) {
 }
 
 void Payment(JsonWriter& json, const Resource& r) {
-  json.Key("amount")
-      .Int(r.amount)
-      .Key("description")
-      .String(r.description)
-      .Key("currency")
-      .String("EUR");
-  json.Key("pay_method")
-      .BeginObject()
-      .Key("id")
-      .String("ideal")
-      .Key("name")
-      .String("iDEAL")
-      .EndObject();
+  json.Key("amount").Int(r.amount);
+  json.Key("description").String(r.description);
+  json.Key("currency").String("EUR");
+  json.Key("pay_method").BeginObject();
+  json.Key("id").String("ideal");
+  json.Key("name").String("iDEAL").EndObject();
   json.Key("state").String(r.state).Key("refunded_amount").Int(0);
   json.Key("metadata").BeginObject().Key("order_id").String(std::to_string(r.number)).EndObject();
   NullableString(json, "customer", r.customer);
@@ -87,9 +80,8 @@ void Customer(JsonWriter& json, const Resource& r) {
   json.Key("postal").String(std::to_string(1000 + n % 9000) + "AA");
   json.Key("city").String(kCities[static_cast<size_t>(r.revision) % kCities.size()]);
   json.Key("country").String("NL").Key("vat_number").Null().Key("company_name").Null();
-  json.Key("phone_number")
-      .String("06" +
-              std::to_string(10000000 + (n * 7919 + static_cast<size_t>(r.revision)) % 89999999));
+  const size_t phone = 10000000 + (n * 7919 + static_cast<size_t>(r.revision)) % 89999999;
+  json.Key("phone_number").String("06" + std::to_string(phone));
   Time(json, "created_at", r.created_at);
   json.Key("_links").BeginObject();
   Link(json, "self", ResourceKind::kCustomer, r.id);
@@ -139,12 +131,9 @@ void Subscription(JsonWriter& json, const Resource& r) {
 }
 
 void InstallmentPlan(JsonWriter& json, const Resource& r) {
-  json.Key("description")
-      .String(r.description)
-      .Key("currency")
-      .String("EUR")
-      .Key("state")
-      .String(r.state);
+  json.Key("description").String(r.description);
+  json.Key("currency").String("EUR");
+  json.Key("state").String(r.state);
   json.Key("customer").String(r.customer).Key("mandate").String(r.mandate);
   json.Key("number_of_periods").Int(5);
   Period(json, r.amount);
@@ -162,12 +151,9 @@ void PlanPeriod(JsonWriter& json, const Resource& r) {
   const ResourceKind parent =
       subscription ? ResourceKind::kSubscription : ResourceKind::kInstallmentPlan;
   json.Key(InfoFor(parent).type).String(r.parent);
-  json.Key("amount")
-      .Int(r.amount)
-      .Key("currency")
-      .String("EUR")
-      .Key("description")
-      .String(r.description);
+  json.Key("amount").Int(r.amount);
+  json.Key("currency").String("EUR");
+  json.Key("description").String(r.description);
   json.Key("state").String(r.state);
   Time(json, "paid_at", r.settled_at);
   Time(json, "created_at", r.created_at);
@@ -178,12 +164,9 @@ void PlanPeriod(JsonWriter& json, const Resource& r) {
 }
 
 void Payout(JsonWriter& json, const Resource& r) {
-  json.Key("amount")
-      .Int(r.amount)
-      .Key("currency")
-      .String("EUR")
-      .Key("description")
-      .String(r.description);
+  json.Key("amount").Int(r.amount);
+  json.Key("currency").String("EUR");
+  json.Key("description").String(r.description);
   json.Key("state").String(r.state).Key("iban").String("NL02ABNA0123456789");
   json.Key("account_holder_name").String("PayPro Merchant");
   Time(json, "paid_at", r.settled_at);

@@ -76,13 +76,9 @@ std::string RequestBase(const ServerRequest& request, std::string_view public_ur
 
 ServerResponse JsonError(unsigned status, std::string_view message) {
   JsonWriter json;
-  json.BeginObject()
-      .Key("error")
-      .BeginObject()
-      .Key("message")
-      .String(message)
-      .EndObject()
-      .EndObject();
+  json.BeginObject();
+  json.Key("error").BeginObject();
+  json.Key("message").String(message).EndObject().EndObject();
   ServerResponse response;
   response.status = status;
   response.body = json.Take();

@@ -187,12 +187,14 @@ Status FinishServe(Command& command, const EnvLookup& env) {
     if (auto key = env("PAYPRO_SANDBOX_API_KEY")) serve.api_key = Secret(std::move(*key));
   }
   if (serve.webhook_secret.empty()) {
-    if (auto secret = env("PAYPRO_SANDBOX_WEBHOOK_SECRET"))
+    if (auto secret = env("PAYPRO_SANDBOX_WEBHOOK_SECRET")) {
       serve.webhook_secret = Secret(std::move(*secret));
+    }
   }
   if (serve.api_key.empty()) return Bad("--api-key (or PAYPRO_SANDBOX_API_KEY) is required");
-  if (serve.webhook_secret.empty())
+  if (serve.webhook_secret.empty()) {
     return Bad("--webhook-secret (or PAYPRO_SANDBOX_WEBHOOK_SECRET) is required");
+  }
   if (Status valid = ValidateFaults(serve.faults); !valid) return valid;
   return Ok{};
 }

@@ -21,8 +21,9 @@ std::optional<int64_t> PendingOf(std::string_view body) {
   simdjson::dom::parser parser;
   const simdjson::padded_string padded(body);
   int64_t pending = 0;
-  if (parser.parse(padded)["pending"].get_int64().get(pending) != simdjson::SUCCESS)
+  if (parser.parse(padded)["pending"].get_int64().get(pending) != simdjson::SUCCESS) {
     return std::nullopt;
+  }
   return pending;
 }
 

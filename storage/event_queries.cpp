@@ -19,8 +19,11 @@ std::optional<std::string> ShowEventJson(pqxx::connection_base& connection, cons
   pqxx::read_transaction tx(connection);
   const pqxx::result rows = tx.exec_params(
       std::string("SELECT json_build_object(") + kSummaryColumns +
+          ", 'handler_runs', (SELECT coalesce(json_agg(json_build_object('handler', r.handler, 'state', r.state,"
+          "   'attempts', r.attempts, 'next_attempt_at', r.next_attempt_at, 'last_error', r.last_error)"
+          "   ORDER BY r.handler), '[]'::json) FROM paypro_handler_runs r WHERE r.event_id = e.event_id)"
           ", 'verified', verified_body::json, 'posted', raw_body::json)::text"
-          " FROM paypro_events WHERE event_id = $1",
+          " FROM paypro_events e WHERE event_id = $1",
       event_id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();

@@ -7,6 +7,8 @@
 #include <array>
 #include <pqxx/pqxx>
 
+#include "storage/mirror_schema.hpp"
+
 namespace webhookd {
 
 namespace {
@@ -36,16 +38,39 @@ CREATE TABLE paypro_events (
   received_at       timestamptz NOT NULL DEFAULT now(),
   verified_at       timestamptz,
   processed_at      timestamptz,
-  updated_at        timestamptz NOT NULL DEFAULT now()
+  updated_at        timestamptz NOT NULL DEFAULT now(),
+  -- In-database handlers have run and the outside ones have run records.
+  db_done           boolean NOT NULL DEFAULT false
 );
 -- Work queues: partial indexes stay small because finished rows leave them.
 CREATE INDEX paypro_events_to_verify ON paypro_events (next_attempt_at) WHERE state = 'received';
-CREATE INDEX paypro_events_to_process ON paypro_events (next_attempt_at) WHERE state IN ('verified', 'failed');
+CREATE INDEX paypro_events_to_process ON paypro_events (next_attempt_at)
+  WHERE state IN ('verified', 'failed') AND NOT db_done;
 CREATE INDEX paypro_events_newest ON paypro_events (seq DESC);
+-- Ordering: the unfinished events of a resource, oldest first.
+CREATE INDEX paypro_events_open_by_resource ON paypro_events (resource_id, paypro_created_at, seq)
+  WHERE state IN ('verified', 'failed');
+
+-- One row per (event, outside handler): at-least-once delivery with retries.
+CREATE TABLE paypro_handler_runs (
+  event_id        text NOT NULL REFERENCES paypro_events (event_id) ON DELETE CASCADE,
+  handler         text NOT NULL,
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'succeeded', 'failed', 'dead')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_owner     text,
+  lease_until     timestamptz,
+  last_error      text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (event_id, handler)
+);
+CREATE INDEX paypro_handler_runs_due ON paypro_handler_runs (next_attempt_at) WHERE state IN ('pending', 'failed');
 )sql";
 
 constexpr std::array kMigrations = {
-    Migration{1, "events inbox", kEventsTable},
+    Migration{1, "events inbox and handler runs", kEventsTable},
+    Migration{2, "mirror tables", kMirrorTables},
 };
 
 Result<int> CurrentVersion(pqxx::connection_base& connection) {

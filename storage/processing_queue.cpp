@@ -7,9 +7,14 @@ namespace webhookd {
 
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit) {
   const pqxx::result rows = tx.exec_params(
-      "SELECT event_id, verified_body, attempts FROM paypro_events"
-      " WHERE state IN ('verified', 'failed') AND next_attempt_at <= now()"
-      " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+      "SELECT e.event_id, e.verified_body, e.attempts FROM paypro_events e"
+      " WHERE e.state IN ('verified', 'failed') AND NOT e.db_done AND e.next_attempt_at <= now()"
+      // Events about one resource go in PayPro's order: none while an
+      // earlier one is unfinished (pending, retrying, or with handler runs open).
+      "   AND NOT EXISTS (SELECT 1 FROM paypro_events p"
+      "     WHERE p.resource_id = e.resource_id AND p.state IN ('verified', 'failed')"
+      "       AND (p.paypro_created_at, p.seq) < (e.paypro_created_at, e.seq))"
+      " ORDER BY e.next_attempt_at LIMIT $1 FOR UPDATE OF e SKIP LOCKED",
       limit);
   std::vector<ProcessingClaim> claims;
   claims.reserve(rows.size());

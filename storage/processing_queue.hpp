@@ -18,8 +18,10 @@ struct ProcessingClaim {
   int attempts = 0;  ///< failed processing attempts so far
 };
 
-/// Locks up to `limit` due events (verified, or failed and due again) for the
-/// rest of `tx`, oldest in PayPro's history first. The row locks are the
+/// Locks up to `limit` due events (verified, or failed and due again) whose
+/// in-database handlers have not run, for the rest of `tx`. An event waits
+/// while an earlier event (by PayPro's created_at) about the same resource is
+/// unfinished, so each resource's events are handled in order. The row locks are the
 /// claim: if the daemon dies, PostgreSQL rolls the transaction back and the
 /// events are due again at once, with no lease to wait for.
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 namespace webhookd {
@@ -48,6 +49,44 @@ TEST(Base64Encode, UsesStandardAlphabetForHighBytes) {
   // printf '\xfb\xff\xbf' | base64
   EXPECT_EQ(Base64Encode("\xfb\xff\xbf"), "+/+/");
   EXPECT_EQ(Base64Encode(std::string("\0\0\0", 3)), "AAAA");
+}
+
+TEST(Base64Decode, InvertsRfc4648Section10Vectors) {
+  EXPECT_EQ(Base64Decode(""), "");
+  EXPECT_EQ(Base64Decode("Zg=="), "f");
+  EXPECT_EQ(Base64Decode("Zm8="), "fo");
+  EXPECT_EQ(Base64Decode("Zm9v"), "foo");
+  EXPECT_EQ(Base64Decode("Zm9vYg=="), "foob");
+  EXPECT_EQ(Base64Decode("Zm9vYmE="), "fooba");
+  EXPECT_EQ(Base64Decode("Zm9vYmFy"), "foobar");
+}
+
+TEST(Base64Decode, AcceptsMissingPadding) {
+  EXPECT_EQ(Base64Decode("Zg"), "f");
+  EXPECT_EQ(Base64Decode("Zm8"), "fo");
+  EXPECT_EQ(Base64Decode("Zm9vYg"), "foob");
+}
+
+TEST(Base64Decode, RoundTripsBinaryBytes) {
+  std::string all_bytes;
+  for (int byte = 0; byte < 256; ++byte) all_bytes.push_back(static_cast<char>(byte));
+  EXPECT_EQ(Base64Decode(Base64Encode(all_bytes)), all_bytes);
+  EXPECT_EQ(Base64Decode("+/+/"), "\xfb\xff\xbf");
+  EXPECT_EQ(Base64Decode("AAAA"), std::string("\0\0\0", 3));
+}
+
+TEST(Base64Decode, RejectsForeignCharactersAndBadPadding) {
+  EXPECT_EQ(Base64Decode("Zm9v YmFy"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Zm9v\n"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Zm9-"), std::nullopt);  // base64url alphabet
+  EXPECT_EQ(Base64Decode("Zm9_"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Z"), std::nullopt);     // 6 bits cannot make a byte
+  EXPECT_EQ(Base64Decode("Zm9vY"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Zg="), std::nullopt);   // padding must complete a group of 4
+  EXPECT_EQ(Base64Decode("Z==="), std::nullopt);
+  EXPECT_EQ(Base64Decode("Zg==Zg=="), std::nullopt);
+  EXPECT_EQ(Base64Decode("===="), std::nullopt);
+  EXPECT_EQ(Base64Decode("="), std::nullopt);
 }
 
 TEST(ConstantTimeEquals, ComparesContent) {

@@ -12,13 +12,9 @@ namespace {
 
 class FakeHandler final : public Handler {
  public:
-  explicit FakeHandler(std::string name) : name_(std::move(name)) {}
-  const std::string& name() const override { return name_; }
+  explicit FakeHandler(std::string name) : Handler(HandlerSettings{std::move(name), {}, {}}) {}
   HandlerPhase phase() const override { return HandlerPhase::kAfterCommit; }
-  Status Handle(const Event&, pqxx::transaction_base*) override { return Ok{}; }
-
- private:
-  std::string name_;
+  HandlerOutcome Handle(const HandlerCall&) override { return HandlerOutcome::Done(); }
 };
 
 Route MakeRoute(std::string name, std::vector<std::string> patterns) {
@@ -151,8 +147,9 @@ TEST(DispatchTable, LookupReturnsTheSameObjectsAsHandlers) {
 }
 
 TEST(DispatchTable, BuildRejectsInvalidPatternsWithConfigError) {
-  for (const std::string pattern : {"payment", "Payment.paid", "payment.", ".paid", "**", "payment.*.x", "",
-                                    "payment.paid.x", "*.paid", "payment.pa-id", "payment. paid"}) {
+  for (const std::string_view invalid : {"payment", "Payment.paid", "payment.", ".paid", "**", "payment.*.x", "",
+                                         "payment.paid.x", "*.paid", "payment.pa-id", "payment. paid"}) {
+    const std::string pattern(invalid);
     std::vector<Route> routes;
     routes.push_back(MakeRoute("good", {"payment.paid"}));
     routes.push_back(MakeRoute("bad_handler", {"payment.*", pattern}));

@@ -60,10 +60,16 @@ TEST(FormatEventLine, MissingPayloadShowsDashes) {
 }
 
 TEST(LogHandler, RunsAfterCommitAndSucceeds) {
-  LogHandler handler("audit");
+  LogHandler handler(HandlerSettings{"audit", {}, {}});
   EXPECT_EQ(handler.name(), "audit");
   EXPECT_EQ(handler.phase(), HandlerPhase::kAfterCommit);
-  EXPECT_TRUE(handler.Handle(DecodeOk(ReadSample("payment.paid.json")), nullptr).ok());
+  const std::string json = ReadSample("payment.paid.json");
+  const Event event = DecodeOk(json);
+  Result<EventFields> fields = EventFields::Parse(json);
+  ASSERT_TRUE(fields.ok());
+  const HandlerOutcome outcome = handler.Handle(HandlerCall{event, *fields, nullptr});
+  EXPECT_EQ(outcome.kind, HandlerOutcome::Kind::kDone);
+  EXPECT_EQ(outcome.error, "");
 }
 
 }  // namespace

@@ -71,7 +71,9 @@ TEST(RenderMetrics, ZeroCountersAreValidExposition) {
   const std::vector<Sample> samples = ParseExposition(RenderMetrics(webhooks, inbox, pipeline));
   ASSERT_FALSE(samples.empty());
   for (const Sample& sample : samples) {
-    if (sample.name != "paypro_webhookd_build_info") EXPECT_EQ(sample.value, "0") << sample.name << sample.labels;
+    if (sample.name != "paypro_webhookd_build_info") {
+      EXPECT_EQ(sample.value, "0") << sample.name << sample.labels;
+    }
   }
 }
 

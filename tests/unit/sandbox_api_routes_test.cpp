@@ -12,8 +12,7 @@ class SandboxApiRoutesTest : public ::testing::Test {
  protected:
   SandboxApiRoutesTest()
       : store_(11, [] { return int64_t{1702292162}; }),
-        routes_(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), ""}) {
-  }
+        routes_(store_, faults_, stats_, ApiSettings{Secret(std::string(kKey)), ""}) {}
 
   ServerRequest Get(std::string target, bool authorized = true) {
     ServerRequest request;
@@ -155,7 +154,7 @@ TEST_F(SandboxApiRoutesTest, OnlyGetIsAllowed) {
 
 TEST_F(SandboxApiRoutesTest, PublicUrlOverridesTheHostHeader) {
   ApiRoutes routes(store_, faults_, stats_,
-                   ApiSettings{Secret(std::string(kKey)), "https://api.paypro.nl/", ""});
+                   ApiSettings{Secret(std::string(kKey)), "https://api.paypro.nl/"});
   const auto events = store_.Create(ParseEventMix("payment.paid").value(), 1);
   const ApiOutcome outcome = routes.Handle(Get("/events/" + events[0]->id));
   EXPECT_NE(

@@ -70,8 +70,9 @@ TEST_F(SandboxServerTest, PagesThroughEventsByFollowingNextLinks) {
   simdjson::dom::element made = parser_.parse(simdjson::padded_string(created.body)).value();
   EXPECT_EQ(made["created"].get_int64().value(), 23);
   std::vector<std::string> created_ids;
-  for (auto event : made["events"].get_array())
+  for (auto event : made["events"].get_array()) {
     created_ids.emplace_back(event["id"].get_string().value());
+  }
 
   const std::string origin = "http://127.0.0.1:" + std::to_string(server_->port());
   std::string target = "/events?limit=10";
@@ -82,8 +83,9 @@ TEST_F(SandboxServerTest, PagesThroughEventsByFollowingNextLinks) {
     simdjson::dom::parser parser;
     simdjson::dom::element list = parser.parse(simdjson::padded_string(page.body)).value();
     EXPECT_EQ(std::string_view(list["type"].get_string().value()), "list");
-    for (auto event : list["data"].get_array())
+    for (auto event : list["data"].get_array()) {
       listed.emplace_back(event["id"].get_string().value());
+    }
     std::string_view next;
     if (list["_links"]["next"].get_string().get(next) != simdjson::SUCCESS) break;
     ASSERT_TRUE(next.starts_with(origin)) << next;

@@ -83,8 +83,9 @@ class Receiver {
     const std::string expected =
         ToHex(HmacSha256("secret", std::string(stamp) + "." + request.body));
     std::lock_guard lock(mutex_);
-    if (request.target != "/webhooks" || request.headers.Get("PayPro-Signature") != expected)
+    if (request.target != "/webhooks" || request.headers.Get("PayPro-Signature") != expected) {
       ++bad_signatures_;
+    }
     ServerResponse response;
     response.status = calls_[id]++ == 0 ? 503 : 200;
     return response;
@@ -99,8 +100,9 @@ class Receiver {
 };
 
 bool WaitIdle(const DeliveryLedger& ledger) {
-  for (int i = 0; i < 300 && ledger.pending() > 0; ++i)
+  for (int i = 0; i < 300 && ledger.pending() > 0; ++i) {
     std::this_thread::sleep_for(milliseconds(10));
+  }
   return ledger.pending() == 0;
 }
 

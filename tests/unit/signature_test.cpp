@@ -24,8 +24,8 @@ constexpr std::string_view kEmptyBodySignature = "5967f3c560522fa40cf2876ebc3c3a
 // The same bytes as the UTF-8 literal in the command below (66 bytes, 60 characters).
 constexpr std::string_view kUtf8Body =
     "{\"id\":\"EVBBBB2222\",\"description\":\"Betaling \xe2\x82\xac" "12,50 \xe2\x80\x94 caf\xc3\xa9 \xc3\xbc\"}";
-// printf '%s' '1700000123.{"id":"EVBBBB2222","description":"Betaling €12,50 — café ü"}' \
-//   | openssl dgst -sha256 -hmac 'whsec_other'
+// printf '%s' '1700000123.{"id":"EVBBBB2222","description":"Betaling €12,50 — café ü"}' |
+//   openssl dgst -sha256 -hmac 'whsec_other'
 constexpr std::string_view kUtf8Signature = "1fe96e8a86c6cfd11e672bc04aad2f51019ee95abc77f52668aa2bb4f1a8025e";
 
 std::string Uppercase(std::string_view text) {

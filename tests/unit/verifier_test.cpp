@@ -133,7 +133,7 @@ TEST(JudgeFetch, CopyWithAnotherIdRetries) {
 }
 
 TEST(JudgeFetch, CopyThatDoesNotDecodeRetries) {
-  for (const std::string body : {std::string("<html>maintenance</html>"), std::string(""), std::string("[]"),
+  for (const std::string& body : {std::string("<html>maintenance</html>"), std::string(""), std::string("[]"),
                                  std::string(R"({"id":"EVAAAA1111"})"),
                                  std::string(R"({"id":"EVAAAA1111","event_type":"payment.paid"})")}) {
     const VerificationResult result =

@@ -1,4 +1,4 @@
-// --show-event and --list-events: stored events for operators, as JSON.
+// Operator commands on stored events: show, list, retry.
 #pragma once
 
 #include <optional>
@@ -13,5 +13,11 @@ int ShowEvent(const Config& config, const std::string& event_id);
 
 /// Prints events newest first, one JSON object per line; returns the exit code.
 int ListEvents(const Config& config, const std::optional<std::string>& state, int limit);
+
+/// Puts a failed or dead event back in line; exit 1 when unknown or in another state.
+int RetryEventCommand(const Config& config, const std::string& event_id);
+
+/// Puts every dead event back in line.
+int RetryDeadCommand(const Config& config);
 
 }  // namespace webhookd

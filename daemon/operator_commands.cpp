@@ -1,5 +1,5 @@
-// Inspection commands.
-#include "daemon/inspect.hpp"
+// Operator commands.
+#include "daemon/operator_commands.hpp"
 
 #include <fmt/format.h>
 
@@ -9,6 +9,7 @@
 #include "daemon/cli.hpp"
 #include "storage/database.hpp"
 #include "storage/event_queries.hpp"
+#include "storage/event_retry.hpp"
 #include "storage/migrations.hpp"
 
 namespace webhookd {
@@ -53,6 +54,29 @@ int ShowEvent(const Config& config, const std::string& event_id) {
 int ListEvents(const Config& config, const std::optional<std::string>& state, int limit) {
   return WithDatabase(config, [&](pqxx::connection_base& connection) {
     for (const std::string& line : ListEventsJson(connection, state, limit)) fmt::print("{}\n", line);
+    return kExitOk;
+  });
+}
+
+int RetryEventCommand(const Config& config, const std::string& event_id) {
+  return WithDatabase(config, [&](pqxx::connection_base& connection) {
+    const auto was = RetryEvent(connection, event_id);
+    if (!was) {
+      fmt::print(stderr, "paypro-webhookd: no event {}\n", event_id);
+      return kExitFailure;
+    }
+    if (*was != "failed" && *was != "dead") {
+      fmt::print(stderr, "paypro-webhookd: event {} is {}, not failed or dead: nothing to retry\n", event_id, *was);
+      return kExitFailure;
+    }
+    fmt::print("event {} was {}; it is due again now\n", event_id, *was);
+    return kExitOk;
+  });
+}
+
+int RetryDeadCommand(const Config& config) {
+  return WithDatabase(config, [&](pqxx::connection_base& connection) {
+    fmt::print("{} dead events are due again now\n", RetryDeadEvents(connection));
     return kExitOk;
   });
 }

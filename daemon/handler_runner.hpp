@@ -1,0 +1,58 @@
+// Workers that run outside handlers (http, exec) from their run records.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/work_signal.hpp"
+#include "daemon/pipeline_stats.hpp"
+#include "handlers/current_table.hpp"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace webhookd {
+
+/// Each worker claims one due run at a time under a lease, calls the
+/// handler, and records the outcome: success (the event is processed when
+/// its last run succeeds), a retry after the handler's backoff (honouring a
+/// Retry-After), or dead when attempts are spent. A handler whose target
+/// answered 410 is disabled until the next reload. Runs of one slow handler
+/// occupy at most its own concurrency, never intake or other resources.
+class HandlerRunner {
+ public:
+  HandlerRunner(const Config& config, const CurrentTable& table, WorkSignal& runs_created, PipelineStats& stats);
+  ~HandlerRunner();
+
+  void Start();
+  /// Lets the runs in progress finish, then joins.
+  void Stop();
+
+  static constexpr int kWorkers = 8;
+
+ private:
+  void RunWorker(int index);
+  bool RunOne(pqxx::connection_base& connection, const std::string& owner);
+  /// Outside handlers of `table` that are not disabled.
+  std::vector<std::string> EnabledHandlers(const std::shared_ptr<const DispatchTable>& table);
+  void Disable(const std::string& name);
+
+  const Config config_;
+  const CurrentTable& table_;
+  WorkSignal& runs_created_;
+  PipelineStats& stats_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> workers_;
+  std::mutex disabled_mutex_;
+  const DispatchTable* disabled_for_ = nullptr;  ///< the table the disabled set belongs to
+  std::set<std::string> disabled_;
+};
+
+}  // namespace webhookd

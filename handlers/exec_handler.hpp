@@ -1,0 +1,53 @@
+// The `exec` handler kind: runs a program per event, the event JSON on its stdin.
+#pragma once
+
+#include <chrono>
+#include <semaphore>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/result.hpp"
+#include "handlers/arg_template.hpp"
+#include "handlers/handler.hpp"
+#include "handlers/subprocess.hpp"
+
+namespace webhookd {
+
+/// kConfig when argv is empty, argv[0] is empty or holds a placeholder (the
+/// event must not choose the program), an argument does not parse as an
+/// ArgTemplate, the timeout is not positive or max_concurrency is below 1.
+Status ValidateExecSpec(const ExecHandlerSpec& spec);
+
+/// The variables a run gets besides the daemon's environment:
+/// PAYPRO_EVENT_ID, PAYPRO_EVENT_TYPE, PAYPRO_RESOURCE_ID, PAYPRO_RESOURCE_TYPE.
+std::vector<std::string> EventEnvironment(const Event& event);
+
+/// The error for a run that did not succeed: the program, how it ended
+/// ("exit 3", "killed by SIGSEGV", "timed out after 300 ms") and the start
+/// of its stderr, bounded.
+std::string DescribeFailure(std::string_view program, const SubprocessResult& result,
+                            std::chrono::milliseconds timeout);
+
+/// Runs the configured program once per call, without a shell: exit 0 is
+/// done, anything else a retry. Output is logged, not interpreted.
+class ExecHandler final : public Handler {
+ public:
+  /// Throws std::invalid_argument when ValidateExecSpec fails: config
+  /// validation must have called it first.
+  ExecHandler(HandlerSettings settings, ExecHandlerSpec spec);
+
+  HandlerPhase phase() const override { return HandlerPhase::kOutside; }
+  /// Blocks until one of max_concurrency slots is free, then for the run.
+  HandlerOutcome Handle(const HandlerCall& call) override;
+
+ private:
+  void LogRun(const Event& event, const SubprocessResult& result) const;
+
+  const ExecHandlerSpec spec_;
+  const std::vector<ArgTemplate> args_;  ///< spec_.argv parsed, argv[0] included
+  std::counting_semaphore<> slots_;
+};
+
+}  // namespace webhookd
