@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "config/handler_config_reader.hpp"
+#include "config/secret_reader.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace webhookd {
@@ -65,9 +66,7 @@ void ReadReadableFile(const YamlMap& map, std::string_view key, std::string& out
 
 // A secret the daemon cannot run without: fail closed when it is missing.
 void ReadRequiredSecret(const YamlMap& map, std::string_view key, Secret& out) {
-  if (!map.Require(key)) return;
-  map.Read(key, out);
-  if (out.empty()) map.Fail(key, "must not be empty");
+  if (map.Require(key)) ReadSecret(map, key, out);
 }
 
 TlsFiles ReadTls(const YamlMap& map) {
@@ -101,16 +100,11 @@ AdminConfig ReadAdmin(const YamlMap& map) {
 }
 
 std::vector<Secret> ReadWebhookSecrets(const YamlMap& map) {
-  std::vector<Secret> secrets;
-  if (!map.Require("webhook_secrets")) return secrets;
-  auto values = map.Strings("webhook_secrets");
-  if (!values) return secrets;
-  if (values->empty()) map.Fail("webhook_secrets", "must list at least one secret");
-  for (YamlScalar& value : *values) {
-    if (value.value.empty()) map.reader().Fail(value, "must not be empty");
-    secrets.emplace_back(std::move(value.value));
-  }
-  return secrets;
+  if (!map.Require("webhook_secrets")) return {};
+  auto secrets = ReadSecrets(map, "webhook_secrets");
+  if (!secrets) return {};
+  if (secrets->empty()) map.Fail("webhook_secrets", "must list at least one secret");
+  return std::move(*secrets);
 }
 
 PayProConfig ReadPayPro(const YamlMap& map) {
@@ -206,7 +200,9 @@ Config ReadConfig(const YamlMap& root) {
   config.verifier = ReadSection(root, "verifier", ReadVerifier);
   config.processor = ReadSection(root, "processor", ReadProcessor);
   config.log = ReadSection(root, "log", ReadLog);
-  config.handlers = ReadHandlers(root);
+  // Read after processor wherever the sections stand in the file: some
+  // kinds' retry defaults come from it.
+  config.handlers = ReadHandlers(root, config.processor);
   return config;
 }
 

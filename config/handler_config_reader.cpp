@@ -1,33 +1,22 @@
-// The `handlers:` list: each entry has a unique name, event patterns and one kind.
+// The `handlers:` list: each entry has a unique name, event patterns, one kind, `when` and `retry`.
 #include "config/handler_config_reader.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
+
+#include "config/handler_kind_readers.hpp"
+#include "config/when_reader.hpp"
 
 namespace webhookd {
 
 namespace {
 
-using HandlerSpec = decltype(HandlerConfig::spec);
-
-// The handler kinds: the key that selects one and how its settings are read.
-struct HandlerKind {
-  std::string_view key;
-  HandlerSpec (*read)(const std::optional<YamlMap>& settings);
-};
-
-HandlerSpec ReadLogSpec(const std::optional<YamlMap>& settings) {
-  if (settings) settings->AllowOnly({});
-  return LogHandlerSpec{};
-}
-
-constexpr std::array<HandlerKind, 1> kKinds = {{{"log", ReadLogSpec}}};
+constexpr int64_t kDayMs = 86'400'000;
 
 std::string KnownKinds() {
   std::string names;
-  for (const HandlerKind& kind : kKinds) {
+  for (const HandlerKind& kind : HandlerKinds()) {
     names += (names.empty() ? "" : ", ") + std::string(kind.key);
   }
   return "known kinds: " + names;
@@ -72,32 +61,60 @@ void ReadPatterns(const YamlMap& map, HandlerConfig& handler) {
   }
 }
 
-// Every key besides name and on selects the kind, so a typo shows up here too.
-void ReadKind(const YamlMap& map, HandlerConfig& handler) {
+// Every key besides name, on, when and retry selects the kind, so a typo
+// shows up here too. Returns the kind when there is exactly one known.
+const HandlerKind* ReadKind(const YamlMap& map, HandlerConfig& handler) {
   std::vector<std::string> kind_keys;
   for (std::string& key : map.Keys()) {
-    if (key != "name" && key != "on") kind_keys.push_back(std::move(key));
+    if (key != "name" && key != "on" && key != "when" && key != "retry") {
+      kind_keys.push_back(std::move(key));
+    }
   }
   const std::string who =
       handler.name.empty() ? "handler" : fmt::format("handler \"{}\"", handler.name);
   if (kind_keys.empty()) {
     map.reader().Fail(map.line(), map.path(), fmt::format("{} has no kind; {}", who, KnownKinds()));
-    return;
+    return nullptr;
   }
   if (kind_keys.size() > 1) {
     std::vector<std::string> shown;
     for (const std::string& key : kind_keys) shown.push_back(ShownKey(key));
     map.Fail(kind_keys[1], fmt::format("{} has more than one kind ({}); {}", who,
                                        fmt::join(shown, ", "), KnownKinds()));
-    return;
+    return nullptr;
   }
-  const auto kind = std::find_if(kKinds.begin(), kKinds.end(),
+  const auto kinds = HandlerKinds();
+  const auto kind = std::find_if(kinds.begin(), kinds.end(),
                                  [&](const HandlerKind& k) { return k.key == kind_keys[0]; });
-  if (kind == kKinds.end()) {
+  if (kind == kinds.end()) {
     map.Fail(kind_keys[0], fmt::format("{} has an unknown kind; {}", who, KnownKinds()));
-    return;
+    return nullptr;
   }
-  handler.spec = kind->read(map.Map(kind_keys[0]));
+  handler.spec = kind->read(map, handler.on);
+  return &*kind;
+}
+
+// `retry:` over the kind's defaults; a bound left to its default is named as
+// such when the two bounds end up crossed.
+void ReadRetry(const YamlMap& map, const HandlerKind& kind, const ProcessorConfig& processor,
+               HandlerConfig& handler) {
+  RetryPolicy& retry = handler.retry;
+  retry = kind.default_retry(processor);
+  const auto settings = map.Map("retry");
+  if (!settings) return;
+  settings->AllowOnly({"max_attempts", "initial_backoff_ms", "max_backoff_ms"});
+  settings->Read("max_attempts", 1, 1000, retry.max_attempts);
+  settings->Read("initial_backoff_ms", 1, kDayMs, retry.initial_backoff);
+  settings->Read("max_backoff_ms", 1, 7 * kDayMs, retry.max_backoff);
+  if (retry.max_backoff >= retry.initial_backoff) return;
+  if (settings->Has("max_backoff_ms")) {
+    settings->Fail("max_backoff_ms", fmt::format("must be at least initial_backoff_ms ({})",
+                                                 retry.initial_backoff.count()));
+  } else {
+    settings->Fail("initial_backoff_ms",
+                   fmt::format("must be at most max_backoff_ms ({}, the default for {})",
+                               retry.max_backoff.count(), kind.key));
+  }
 }
 
 }  // namespace
@@ -110,14 +127,16 @@ bool IsEventPattern(std::string_view pattern) {
   return IsLowerWord(pattern.substr(0, dot)) && (action == "*" || IsLowerWord(action));
 }
 
-std::vector<HandlerConfig> ReadHandlers(const YamlMap& root) {
+std::vector<HandlerConfig> ReadHandlers(const YamlMap& root, const ProcessorConfig& processor) {
   std::vector<HandlerConfig> handlers;
   for (const YamlMap& map : root.Maps("handlers")) {
     HandlerConfig handler;
     handler.line = map.line();
     ReadName(map, handler);
     ReadPatterns(map, handler);
-    ReadKind(map, handler);
+    const HandlerKind* kind = ReadKind(map, handler);
+    handler.when = ReadWhen(map, handler.on);
+    if (kind) ReadRetry(map, *kind, processor, handler);
     const auto same = std::find_if(handlers.begin(), handlers.end(), [&](const HandlerConfig& h) {
       return !handler.name.empty() && h.name == handler.name;
     });

@@ -1,4 +1,4 @@
-// Reads the `handlers:` list of the config: names, event patterns and kinds.
+// Reads the `handlers:` list of the config: names, event patterns, kinds, filters and retries.
 #pragma once
 
 #include <string_view>
@@ -10,7 +10,9 @@
 namespace webhookd {
 
 /// Reads `handlers:` from the top-level map; errors go to `root.reader()`.
-std::vector<HandlerConfig> ReadHandlers(const YamlMap& root);
+/// `processor` gives the retry defaults of the kinds that run in the
+/// processing transaction (sql, notify, mirror).
+std::vector<HandlerConfig> ReadHandlers(const YamlMap& root, const ProcessorConfig& processor = {});
 
 /// True for "*", "<resource>.*" and "<resource>.<action>" with [a-z_]+ parts.
 bool IsEventPattern(std::string_view pattern);

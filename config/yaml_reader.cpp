@@ -42,7 +42,7 @@ std::string ShownKey(std::string_view key) {
   const bool word = !key.empty() && key.size() <= kLongestShown &&
                     std::all_of(key.begin(), key.end(), [](char c) {
                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                             (c >= '0' && c <= '9') || c == '_' || c == '-';
+                             (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
                     });
   return word ? std::string(key) : "(key not shown)";
 }
@@ -109,6 +109,12 @@ std::optional<YamlMap> YamlMap::Map(std::string_view key) const {
     return std::nullopt;
   }
   return YamlMap(*reader_, entry->value, PathOf(key), line);
+}
+
+std::optional<YamlValue> YamlMap::Value(std::string_view key) const {
+  const auto entry = Find(key);
+  if (!entry) return std::nullopt;
+  return YamlValue{entry->value, PathOf(key), webhookd::LineOf(entry->key, line_)};
 }
 
 std::vector<YamlMap> YamlMap::Maps(std::string_view key) const {

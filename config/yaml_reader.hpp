@@ -24,6 +24,14 @@ struct YamlScalar {
   int line = 0;      ///< 1-based
 };
 
+/// A value of the config before any typed read, for values of several shapes
+/// (a string or a map, say).
+struct YamlValue {
+  YAML::Node node;
+  std::string path;
+  int line = 0;  ///< of its key
+};
+
 /// Holds what every read of one config file shares: the file name for
 /// messages, the environment for ${NAME}, and the first error met. Reads after
 /// an error still run but cannot replace it, so a section reads as a flat list
@@ -32,6 +40,8 @@ class YamlReader {
  public:
   YamlReader(std::string file, EnvLookup env) : file_(std::move(file)), env_(std::move(env)) {}
 
+  const std::string& file() const { return file_; }
+  const EnvLookup& env() const { return env_; }
   bool failed() const { return error_.has_value(); }
   /// The first error; only valid when failed().
   Error TakeError() { return std::move(*error_); }
@@ -81,6 +91,8 @@ class YamlMap {
   /// The map at `key`; nullopt when it is absent. A null value (`key:` with
   /// nothing after it) reads as an empty map. Fails on anything else.
   std::optional<YamlMap> Map(std::string_view key) const;
+  /// The raw value at `key`; nullopt when it is absent.
+  std::optional<YamlValue> Value(std::string_view key) const;
   /// The maps listed at `key`; none when it is absent or null.
   std::vector<YamlMap> Maps(std::string_view key) const;
   /// The expanded scalar at `key`; nullopt when absent. `what` completes
@@ -118,8 +130,9 @@ class YamlMap {
   int line_;
 };
 
-/// `key` when it is a word of letters, digits, _ and -; otherwise a
-/// placeholder, since a key that is no config key may be a pasted secret.
+/// `key` when it is a word of letters, digits, _, - and . (field paths in
+/// `when:` have dots); otherwise a placeholder, since a key that is no config
+/// key may be a pasted secret.
 std::string ShownKey(std::string_view key);
 
 /// The 1-based line of `node`, or `fallback` when the node has no position.

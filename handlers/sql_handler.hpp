@@ -1,0 +1,29 @@
+// The `sql` handler kind: one parameterised statement in the processing transaction.
+#pragma once
+
+#include "handlers/handler.hpp"
+#include "handlers/sql_placeholders.hpp"
+
+namespace webhookd {
+
+/// Runs the operator's statement with its `:path` placeholders bound as
+/// parameters (never spliced into the SQL text), inside the transaction that
+/// marks the event processed: its effect happens exactly once. A failing
+/// statement fails the attempt; the transaction is rolled back and retried.
+class SqlHandler final : public Handler {
+ public:
+  /// kConfig when the statement's placeholders do not parse.
+  static Result<std::shared_ptr<SqlHandler>> Create(HandlerSettings settings, const SqlHandlerSpec& spec);
+
+  HandlerPhase phase() const override { return HandlerPhase::kInTransaction; }
+  HandlerOutcome Handle(const HandlerCall& call) override;
+
+  /// The statement as sent, with $n parameters (for --check-config's PREPARE).
+  const std::string& statement() const { return sql_.statement; }
+
+ private:
+  SqlHandler(HandlerSettings settings, SqlPlaceholders sql) : Handler(std::move(settings)), sql_(std::move(sql)) {}
+  SqlPlaceholders sql_;
+};
+
+}  // namespace webhookd
