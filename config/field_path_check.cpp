@@ -28,7 +28,8 @@ std::optional<std::vector<ResourceKind>> KindsOf(std::span<const std::string> pa
     for (size_t index = kFirstKind; index <= kLastKind; ++index) {
       const auto kind = static_cast<ResourceKind>(index);
       const bool match = pattern == "*" || ParseResourceKind(ResourcePrefix(pattern)) == kind;
-      if (match && std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+      if (match && std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+        kinds.push_back(kind);
     }
     if (pattern != "*" && ParseResourceKind(ResourcePrefix(pattern)) == ResourceKind::kUnknown) {
       return std::nullopt;

@@ -63,9 +63,8 @@ HandlerSpec ReadSql(const YamlMap& handler, Patterns patterns) {
 bool IsPostgresIdentifier(std::string_view name) {
   const auto lower_or_underscore = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
   return !name.empty() && name.size() <= kMaxIdentifier && lower_or_underscore(name[0]) &&
-         std::all_of(name.begin(), name.end(), [&](char c) {
-           return lower_or_underscore(c) || (c >= '0' && c <= '9');
-         });
+         std::all_of(name.begin(), name.end(),
+                     [&](char c) { return lower_or_underscore(c) || (c >= '0' && c <= '9'); });
 }
 
 HandlerSpec ReadNotify(const YamlMap& handler, Patterns) {
@@ -99,8 +98,10 @@ HandlerSpec ReadHttp(const YamlMap& handler, Patterns) {
     if (auto text = settings->Scalar("url")) {
       // ParseUrl's detail is not passed on: this URL may carry a token.
       auto url = ParseUrl(text->value);
-      if (url) spec.url = std::move(*url);
-      else settings->reader().Fail(*text, "not a valid http(s) URL");
+      if (url)
+        spec.url = std::move(*url);
+      else
+        settings->reader().Fail(*text, "not a valid http(s) URL");
     }
   }
   if (settings->Require("secret")) ReadSecret(*settings, "secret", spec.secret);
@@ -121,7 +122,8 @@ void CheckProgram(YamlReader& reader, const YamlScalar& program) {
   std::error_code ignored;
   if (!std::filesystem::path(path).is_absolute()) {
     reader.Fail(program, fmt::format("{} is not an absolute path", path));
-  } else if (!std::filesystem::is_regular_file(path, ignored) || ::access(path.c_str(), X_OK) != 0) {
+  } else if (!std::filesystem::is_regular_file(path, ignored) ||
+             ::access(path.c_str(), X_OK) != 0) {
     reader.Fail(program, fmt::format("{} is not an executable file", path));
   }
 }
@@ -144,8 +146,10 @@ std::vector<std::string> ReadArgv(const YamlMap& settings, Patterns patterns) {
   if (values->empty()) settings.Fail("argv", "must list the program and its arguments");
   for (size_t i = 0; i < values->size(); ++i) {
     const YamlScalar& value = (*values)[i];
-    if (i == 0) CheckProgram(settings.reader(), value);
-    else CheckArgument(settings.reader(), value, patterns);
+    if (i == 0)
+      CheckProgram(settings.reader(), value);
+    else
+      CheckArgument(settings.reader(), value, patterns);
     argv.push_back(value.value);
   }
   return argv;

@@ -137,7 +137,7 @@ std::string BuildMirrorUpsert(const MirrorTable& table) {
       " updated_at = now()"
       " WHERE {0}.last_event_at < EXCLUDED.last_event_at"
       " OR ({0}.last_event_at = EXCLUDED.last_event_at"
-      " AND {0}.last_event_id COLLATE \"C\" < EXCLUDED.last_event_id COLLATE \"C\")",
+      " AND {0}.last_event_id COLLATE \"C\" > EXCLUDED.last_event_id COLLATE \"C\")",
       table.name, names, placeholders, updates);
 }
 

@@ -17,7 +17,8 @@ bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsPathChar(char c) { return IsLower(c) || IsDigit(c) || c == '_'; }
 bool IsWordChar(char c) {
-  return IsPathChar(c) || (c >= 'A' && c <= 'Z') || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  return IsPathChar(c) || (c >= 'A' && c <= 'Z') || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
 }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 

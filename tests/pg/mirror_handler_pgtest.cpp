@@ -44,6 +44,12 @@ std::string PaymentEvent(std::string_view event_id, std::string_view type, std::
 
 constexpr std::string_view kPaymentId = "PPH25H07JYWLR7PA82";
 
+HandlerSettings MirrorSettings() {
+  HandlerSettings settings;
+  settings.name = "mirror";
+  return settings;
+}
+
 class MirrorHandlerPgTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -94,13 +100,15 @@ class MirrorHandlerPgTest : public ::testing::Test {
 
   TestDatabase database_;
   std::unique_ptr<pqxx::connection> connection_;
-  MirrorHandler handler_{HandlerSettings{.name = "mirror"}};
+  MirrorHandler handler_{MirrorSettings()};
 };
 
 struct Sample {
   std::string file;   ///< tests/data/events/<file>.json
   std::string table;
 };
+
+void PrintTo(const Sample& sample, std::ostream* out) { *out << sample.file; }
 
 class MirrorEachKindPgTest : public MirrorHandlerPgTest, public ::testing::WithParamInterface<Sample> {
  protected:

@@ -227,5 +227,39 @@ TEST_F(ProcessingQueuePgTest, FailedRowBecomesDueOnlyAfterItsDelay) {
   EXPECT_EQ(claims[0].attempts, 1);
 }
 
+TEST_F(ProcessingQueuePgTest, SkipsEventsWhoseDatabaseHandlersRan) {
+  InsertVerified("EVDBDONE1", 10, "db_done = true");
+  InsertVerified("EVPENDING1", 5);
+  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVPENDING1"}));
+}
+
+TEST_F(ProcessingQueuePgTest, EventsAboutOneResourceGoInPayProsOrder) {
+  // Due order is the reverse of PayPro's order, which must win per resource.
+  InsertVerified("EVFIRST1", 10, "resource_id = 'PP1', paypro_created_at = '2024-01-01T10:00:00Z'");
+  InsertVerified("EVSECOND1", 100, "resource_id = 'PP1', paypro_created_at = '2024-01-01T10:05:00Z'");
+  InsertVerified("EVOTHER1", 50, "resource_id = 'PP2', paypro_created_at = '2024-01-01T10:10:00Z'");
+  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVOTHER1", "EVFIRST1"}));
+  {
+    pqxx::work tx(*connection_);
+    MarkProcessed(tx, {"EVFIRST1", "EVOTHER1"});
+    tx.commit();
+  }
+  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVSECOND1"}));
+}
+
+TEST_F(ProcessingQueuePgTest, FailedEarlierEventHoldsBackLaterOnesUntilDeadOrDone) {
+  InsertVerified("EVFIRST2", 0,
+                 "resource_id = 'PP3', paypro_created_at = '2024-01-01T10:00:00Z', state = 'failed',"
+                 " next_attempt_at = now() + interval '1 hour'");
+  InsertVerified("EVSECOND2", 10, "resource_id = 'PP3', paypro_created_at = '2024-01-01T10:05:00Z'");
+  EXPECT_TRUE(ClaimAndCommit(10).empty());
+  {
+    pqxx::work tx(*connection_);
+    MarkFailed(tx, "EVFIRST2", "gave up", milliseconds(0), true);
+    tx.commit();
+  }
+  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVSECOND2"}));
+}
+
 }  // namespace
 }  // namespace webhookd::testing

@@ -324,7 +324,7 @@ TEST(ConfigLoader, ChecksTlsAndCaFilesAtLoad) {
 TEST(ConfigLoader, ReportsHandlerErrorsWithIndexedPath) {
   EXPECT_EQ(ErrorOf(kMinimal + "handlers:\n  - name: audit\n    on: '*'\n    shell: {}\n"),
             "config.yaml:9: handlers[0].shell: handler \"audit\" has an unknown kind; known "
-            "kinds: log");
+            "kinds: log, sql, notify, mirror, http, exec");
   EXPECT_EQ(ErrorOf(kMinimal + "handlers:\n  - {name: a, on: '*', log: {}}\n  - {name: a, on: "
                                "'*', log: {}}\n"),
             "config.yaml:8: handlers[1].name: duplicate handler name \"a\" (first defined at line "
