@@ -20,9 +20,8 @@ Error SecretFileError(std::string detail) {
   return MakeError(ErrorCode::kConfig, "invalid configuration", std::move(detail));
 }
 
-std::optional<Secret> ReadFromFile(YamlReader& reader, const YamlMap& settings) {
-  settings.AllowOnly({"secret_file"});
-  if (!settings.Require("secret_file")) return std::nullopt;
+std::optional<Secret> ReadFromFile(const YamlMap& settings) {
+  YamlReader& reader = settings.reader();
   const auto name = settings.Scalar("secret_file");
   if (!name) return std::nullopt;
   if (name->value.empty()) {
@@ -41,7 +40,13 @@ std::optional<Secret> ReadFromFile(YamlReader& reader, const YamlMap& settings) 
 // One secret: a non-empty string or { secret_file: NAME }.
 std::optional<Secret> ReadOne(YamlReader& reader, const YamlValue& value) {
   if (value.node.IsMap()) {
-    return ReadFromFile(reader, YamlMap(reader, value.node, value.path, value.line));
+    // Other keys are not named: a secret pasted as a map key would be echoed.
+    const bool file_only = value.node.size() == 1 && value.node["secret_file"].IsDefined();
+    if (!file_only) {
+      reader.Fail(value.line, value.path, fmt::format("expected {}", kExpected));
+      return std::nullopt;
+    }
+    return ReadFromFile(YamlMap(reader, value.node, value.path, value.line));
   }
   auto text = reader.Scalar(value.node, value.path, value.line, kExpected);
   if (!text) return std::nullopt;

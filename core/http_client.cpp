@@ -116,7 +116,9 @@ struct HttpClient::Impl {
                            fmt::format("connecting to {}: {}", base.ToString(), ec.message()));
         }
       }
-      http::request<http::string_body> message{verb, base.base_path + request.target, 11};
+      std::string target = base.base_path + request.target;
+      if (target.empty()) target = "/";  // RFC 9112 section 3.2.1: an empty path is sent as "/"
+      http::request<http::string_body> message{verb, target, 11};
       message.set(http::field::host, host_header);
       message.set(http::field::user_agent, options.user_agent);
       for (const HttpHeader& header : request.headers.list()) message.insert(header.name, header.value);

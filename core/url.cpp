@@ -64,6 +64,9 @@ Result<Url> ParseUrl(std::string_view text) {
     while (path.ends_with("/")) path.remove_suffix(1);
     url.base_path = std::string(path);
   }
+  if (authority.starts_with("[") && authority.find(']') == std::string_view::npos) {
+    return MakeError(ErrorCode::kConfig, "invalid URL", "IPv6 address without its closing ]");
+  }
   const bool has_port = authority.starts_with("[") ? authority.find("]:") != std::string_view::npos
                                                    : authority.find(':') != std::string_view::npos;
   if (has_port) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -58,10 +59,12 @@ std::string LogText(const CapturedOutput& output) {
   return text;
 }
 
-std::vector<ArgTemplate> ParseOrThrow(const ExecHandlerSpec& spec) {
-  if (const Status valid = ValidateExecSpec(spec); !valid.ok()) throw std::invalid_argument(valid.error().detail);
-  std::vector<ArgTemplate> args;
-  for (const std::string& arg : spec.argv) args.push_back(std::move(ArgTemplate::Parse(arg)).value());
+std::vector<std::vector<ArgvPart>> ParseOrThrow(const ExecHandlerSpec& spec) {
+  if (const Status valid = ValidateExecSpec(spec); !valid.ok())
+    throw std::invalid_argument(valid.error().detail);
+  std::vector<std::vector<ArgvPart>> args;
+  for (const std::string& arg : spec.argv)
+    args.push_back(std::move(ParseArgvTemplate(arg)).value());
   return args;
 }
 
@@ -80,14 +83,19 @@ class SlotHold {
 }  // namespace
 
 Status ValidateExecSpec(const ExecHandlerSpec& spec) {
-  const auto invalid = [](std::string detail) { return MakeError(ErrorCode::kConfig, "bad exec handler", detail); };
-  if (spec.argv.empty() || spec.argv[0].empty()) return invalid("argv must start with the program to run");
+  const auto invalid = [](std::string detail) {
+    return MakeError(ErrorCode::kConfig, "bad exec handler", detail);
+  };
+  if (spec.argv.empty() || spec.argv[0].empty())
+    return invalid("argv must start with the program to run");
   for (size_t i = 0; i < spec.argv.size(); ++i) {
-    Result<ArgTemplate> arg = ArgTemplate::Parse(spec.argv[i]);
-    if (!arg.ok()) return invalid(fmt::format("argv[{}]: {}", i, arg.error().detail));
-    if (i == 0 && arg->has_placeholders()) {
-      return invalid(fmt::format("argv[0] \"{}\" may not hold placeholders: the event must not choose the program",
-                                 spec.argv[0]));
+    const Result<std::vector<ArgvPart>> parts = ParseArgvTemplate(spec.argv[i]);
+    if (!parts.ok()) return invalid(fmt::format("argv[{}]: {}", i, parts.error().detail));
+    const bool has_placeholder = std::any_of(parts->begin(), parts->end(),
+                                             [](const ArgvPart& part) { return part.is_path; });
+    if (i == 0 && has_placeholder) {
+      return invalid(
+          "argv[0] must not hold {...} placeholders: the event must not choose the program");
     }
   }
   if (spec.timeout.count() <= 0) return invalid("timeout must be positive");
@@ -104,7 +112,8 @@ std::string DescribeFailure(std::string_view program, const SubprocessResult& re
                             std::chrono::milliseconds timeout) {
   std::string text;
   if (result.timed_out) {
-    text = fmt::format("exec {} timed out after {} ms: process group killed", program, timeout.count());
+    text = fmt::format("exec {} timed out after {} ms: process group killed", program,
+                       timeout.count());
   } else if (result.signal != 0) {
     const char* name = sigabbrev_np(result.signal);
     text = name != nullptr ? fmt::format("exec {}: killed by SIG{}", program, name)
@@ -114,7 +123,8 @@ std::string DescribeFailure(std::string_view program, const SubprocessResult& re
   } else {
     text = fmt::format("exec {}: ended, status unknown", program);
   }
-  if (const std::string excerpt = StderrExcerpt(result.err.kept); !excerpt.empty()) text += ": " + excerpt;
+  if (const std::string excerpt = StderrExcerpt(result.err.kept); !excerpt.empty())
+    text += ": " + excerpt;
   return text;
 }
 
@@ -126,7 +136,7 @@ ExecHandler::ExecHandler(HandlerSettings settings, ExecHandlerSpec spec)
 
 HandlerOutcome ExecHandler::Handle(const HandlerCall& call) {
   SubprocessRequest request;
-  for (const ArgTemplate& arg : args_) request.argv.push_back(arg.Expand(call.fields));
+  for (const std::vector<ArgvPart>& arg : args_) request.argv.push_back(Render(arg, call.fields));
   request.extra_env = EventEnvironment(call.event);
   request.input = call.event.json;
   request.timeout = spec_.timeout;
@@ -153,7 +163,8 @@ void ExecHandler::LogRun(const Event& event, const SubprocessResult& result) con
     return;
   }
   spdlog::warn("handler={} event={} {} (after {} ms){}", name(), event.id,
-               DescribeFailure(spec_.argv[0], result, spec_.timeout), result.elapsed.count(), outputs);
+               DescribeFailure(spec_.argv[0], result, spec_.timeout), result.elapsed.count(),
+               outputs);
 }
 
 }  // namespace webhookd

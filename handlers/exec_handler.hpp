@@ -9,15 +9,17 @@
 
 #include "config/config.hpp"
 #include "core/result.hpp"
-#include "handlers/arg_template.hpp"
+#include "handlers/argv_template.hpp"
 #include "handlers/handler.hpp"
 #include "handlers/subprocess.hpp"
 
 namespace webhookd {
 
 /// kConfig when argv is empty, argv[0] is empty or holds a placeholder (the
-/// event must not choose the program), an argument does not parse as an
-/// ArgTemplate, the timeout is not positive or max_concurrency is below 1.
+/// event must not choose the program), an argument does not parse
+/// (ParseArgvTemplate), the timeout is not positive or max_concurrency is
+/// below 1. Like ParseArgvTemplate, never quotes an argument: it may hold a
+/// secret expanded from the environment.
 Status ValidateExecSpec(const ExecHandlerSpec& spec);
 
 /// The variables a run gets besides the daemon's environment:
@@ -46,7 +48,7 @@ class ExecHandler final : public Handler {
   void LogRun(const Event& event, const SubprocessResult& result) const;
 
   const ExecHandlerSpec spec_;
-  const std::vector<ArgTemplate> args_;  ///< spec_.argv parsed, argv[0] included
+  const std::vector<std::vector<ArgvPart>> args_;  ///< spec_.argv parsed, argv[0] included
   std::counting_semaphore<> slots_;
 };
 

@@ -3,8 +3,12 @@
 
 #include <fmt/format.h>
 
+#include "handlers/exec_handler.hpp"
+#include "handlers/http_handler.hpp"
 #include "handlers/log_handler.hpp"
+#include "handlers/mirror_handler.hpp"
 #include "handlers/notify_handler.hpp"
+#include "handlers/sql_handler.hpp"
 
 namespace webhookd {
 
@@ -15,20 +19,34 @@ struct Overloaded : Kinds... {
   using Kinds::operator()...;
 };
 
-Result<std::shared_ptr<Handler>> MakeHandler(const HandlerConfig& config) {
+using Made = Result<std::shared_ptr<Handler>>;
+
+template <typename Kind, typename... Args>
+Made Make(Args&&... args) {
+  return std::shared_ptr<Handler>(std::make_shared<Kind>(std::forward<Args>(args)...));
+}
+
+// The config loader has validated each spec; what can still fail here is
+// reported as a config error naming the handler, never thrown at run time.
+Made MakeHandler(const HandlerConfig& config) {
   HandlerSettings settings{config.name, config.when, config.retry};
-  return std::visit(
-      Overloaded{
-          [&](const LogHandlerSpec&) -> Result<std::shared_ptr<Handler>> {
-            return std::shared_ptr<Handler>(std::make_shared<LogHandler>(settings));
-          },
-          [&](const NotifyHandlerSpec& spec) -> Result<std::shared_ptr<Handler>> {
-            return std::shared_ptr<Handler>(std::make_shared<NotifyHandler>(settings, spec));
-          },
-          [&](const auto&) -> Result<std::shared_ptr<Handler>> {
-            return MakeError(ErrorCode::kConfig, "unsupported handler", fmt::format("handler {}: kind not built yet", config.name));
-          }},
-      config.spec);
+  try {
+    return std::visit(
+        Overloaded{
+            [&](const LogHandlerSpec&) -> Made { return Make<LogHandler>(settings); },
+            [&](const SqlHandlerSpec& spec) -> Made {
+              auto made = SqlHandler::Create(settings, spec);
+              if (!made) return made.take_error();
+              return std::shared_ptr<Handler>(std::move(*made));
+            },
+            [&](const NotifyHandlerSpec& spec) -> Made { return Make<NotifyHandler>(settings, spec); },
+            [&](const MirrorHandlerSpec&) -> Made { return Make<MirrorHandler>(settings); },
+            [&](const HttpHandlerSpec& spec) -> Made { return Make<HttpPostHandler>(settings, spec); },
+            [&](const ExecHandlerSpec& spec) -> Made { return Make<ExecHandler>(settings, spec); }},
+        config.spec);
+  } catch (const std::invalid_argument& e) {
+    return MakeError(ErrorCode::kConfig, "invalid handler", fmt::format("handler {}: {}", config.name, e.what()));
+  }
 }
 
 }  // namespace

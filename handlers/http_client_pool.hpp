@@ -16,7 +16,8 @@ class HttpClientPool {
   /// A client on loan; returns to the pool when the lease ends.
   class Lease {
    public:
-    Lease(HttpClientPool& pool, std::unique_ptr<HttpClient> client) : pool_(&pool), client_(std::move(client)) {}
+    Lease(HttpClientPool& pool, std::unique_ptr<HttpClient> client)
+        : pool_(&pool), client_(std::move(client)) {}
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {

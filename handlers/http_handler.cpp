@@ -52,7 +52,8 @@ Secret KeyOrThrow(const Secret& configured) {
 Result<Secret> SigningKey(const Secret& configured) {
   const std::string_view text = configured.Reveal();
   if (!text.starts_with(kSecretPrefix)) {
-    if (text.empty()) return MakeError(ErrorCode::kConfig, "empty secret", "the webhook secret is empty");
+    if (text.empty())
+      return MakeError(ErrorCode::kConfig, "empty secret", "the webhook secret is empty");
     return Secret(std::string(text));
   }
   std::optional<std::string> key = Base64Decode(text.substr(kSecretPrefix.size()));
@@ -60,7 +61,8 @@ Result<Secret> SigningKey(const Secret& configured) {
     return MakeError(ErrorCode::kConfig, "bad secret",
                      "a secret starting with whsec_ must continue in standard base64");
   }
-  if (key->empty()) return MakeError(ErrorCode::kConfig, "empty secret", "the whsec_ secret has no key bytes");
+  if (key->empty())
+    return MakeError(ErrorCode::kConfig, "empty secret", "the whsec_ secret has no key bytes");
   return Secret(std::move(*key));
 }
 
@@ -79,16 +81,19 @@ HandlerOutcome OutcomeOfResponse(std::string_view what, const ClientResponse& re
   }
   // Retry-After is the target's word on when to come back from overload; on
   // other answers it has no agreed meaning, so the caller's backoff rules.
-  if (status == 429 || status >= 500) return HandlerOutcome::Retry(Answered(what, response), response.RetryAfter());
+  if (status == 429 || status >= 500)
+    return HandlerOutcome::Retry(Answered(what, response), response.RetryAfter());
   if (status >= 300 && status < 400) {
     return HandlerOutcome::Retry(Answered(what, response) + " (redirects are not followed)");
   }
   return HandlerOutcome::Retry(Answered(what, response));
 }
 
-HandlerOutcome OutcomeOfFailure(std::string_view what, const Error& error, std::chrono::milliseconds timeout) {
+HandlerOutcome OutcomeOfFailure(std::string_view what, const Error& error,
+                                std::chrono::milliseconds timeout) {
   if (error.code == ErrorCode::kTimeout) {
-    return HandlerOutcome::Retry(fmt::format("{} timed out after {} ms: {}", what, timeout.count(), error.detail));
+    return HandlerOutcome::Retry(
+        fmt::format("{} timed out after {} ms: {}", what, timeout.count(), error.detail));
   }
   return HandlerOutcome::Retry(fmt::format("{} failed: {}", what, error.detail));
 }
@@ -101,22 +106,26 @@ HttpPostHandler::HttpPostHandler(HandlerSettings settings, HttpHandlerSpec spec)
       pool_(spec_.url, ClientOptions(spec_.timeout)) {}
 
 HandlerOutcome HttpPostHandler::Handle(const HandlerCall& call) {
-  const int64_t timestamp =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
   ClientRequest request;
   request.method = "POST";
   request.headers.Add("Content-Type", "application/json");
   request.headers.Add("webhook-id", call.event.id);
   request.headers.Add("webhook-timestamp", std::to_string(timestamp));
-  request.headers.Add("webhook-signature", SignStandardWebhook(key_, call.event.id, timestamp, call.event.json));
+  request.headers.Add("webhook-signature",
+                      SignStandardWebhook(key_, call.event.id, timestamp, call.event.json));
   request.body = call.event.json;
 
   HttpClientPool::Lease client = pool_.Take();
   const Result<ClientResponse> response = client->Send(request);
-  const HandlerOutcome outcome = response.ok() ? OutcomeOfResponse(what_, *response)
-                                               : OutcomeOfFailure(what_, response.error(), spec_.timeout);
+  const HandlerOutcome outcome = response.ok()
+                                     ? OutcomeOfResponse(what_, *response)
+                                     : OutcomeOfFailure(what_, response.error(), spec_.timeout);
   if (outcome.kind == HandlerOutcome::Kind::kDone) {
-    spdlog::debug("handler={} event={} {} answered {}", name(), call.event.id, what_, response->status);
+    spdlog::debug("handler={} event={} {} answered {}", name(), call.event.id, what_,
+                  response->status);
   }
   return outcome;
 }

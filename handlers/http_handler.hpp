@@ -33,7 +33,8 @@ std::string SignStandardWebhook(const Secret& key, std::string_view id, int64_t 
 HandlerOutcome OutcomeOfResponse(std::string_view what, const ClientResponse& response);
 
 /// The outcome of a request that got no answer: always retry.
-HandlerOutcome OutcomeOfFailure(std::string_view what, const Error& error, std::chrono::milliseconds timeout);
+HandlerOutcome OutcomeOfFailure(std::string_view what, const Error& error,
+                                std::chrono::milliseconds timeout);
 
 /// The `http` kind (named apart from core/http_server.hpp's HttpHandler, the
 /// server's request callback). POSTs `call.event.json` to the configured URL

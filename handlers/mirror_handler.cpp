@@ -30,8 +30,8 @@ HandlerOutcome MirrorHandler::Handle(const HandlerCall& call) {
   // implies a payload object; the check only keeps a bug from becoming a crash.
   const std::optional<FieldValue> payload = call.fields.Get("payload");
   if (!payload || payload->kind != FieldValue::Kind::kObject) {
-    return HandlerOutcome::Retry(fmt::format("event {} has a {} but no payload object", event.id,
-                                             event.resource_type));
+    return HandlerOutcome::Retry(
+        fmt::format("event {} has a {} but no payload object", event.id, event.resource_type));
   }
   // The verifier already stored created_at as a timestamptz, so this only
   // fails for an event that skipped verification.
@@ -53,7 +53,8 @@ HandlerOutcome MirrorHandler::Handle(const HandlerCall& call) {
 
   const std::string& upsert = upserts_[static_cast<size_t>(table - AllMirrorTables().data())];
   try {
-    const pqxx::result result = call.tx->exec_params(upsert, pqxx::prepare::make_dynamic_params(params));
+    const pqxx::result result =
+        call.tx->exec_params(upsert, pqxx::prepare::make_dynamic_params(params));
     if (result.affected_rows() == 0) {
       spdlog::debug("handler={} event={} {} {} already holds a newer event", name(), event.id,
                     table->name, params.front().value_or(""));

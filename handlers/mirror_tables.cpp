@@ -31,70 +31,79 @@ const T& As(const Resource& resource) {
 
 std::vector<MirrorTable> MakeTables() {
   std::vector<MirrorTable> tables;
-  tables.push_back({ResourceKind::kPayment, "paypro_mirror_payments",
+  tables.push_back({ResourceKind::kPayment,
+                    "paypro_mirror_payments",
                     {"amount", "currency", "state", "refunded_amount", "paid_at", "created_at"},
                     [](const Resource& resource) -> MirrorValues {
                       const auto& r = As<Payment>(resource);
-                      return {Number(r.amount), r.currency, r.state, Number(r.refunded_amount),
-                              Time(r.paid_at), Time(r.created_at)};
+                      return {Number(r.amount),          r.currency,      r.state,
+                              Number(r.refunded_amount), Time(r.paid_at), Time(r.created_at)};
                     }});
-  tables.push_back({ResourceKind::kRefund, "paypro_mirror_refunds",
+  tables.push_back({ResourceKind::kRefund,
+                    "paypro_mirror_refunds",
                     {"payment", "amount", "state", "created_at"},
                     [](const Resource& resource) -> MirrorValues {
                       const auto& r = As<Refund>(resource);
                       return {r.payment, Number(r.amount), r.state, Time(r.created_at)};
                     }});
   tables.push_back(
-      {ResourceKind::kChargeback, "paypro_mirror_chargebacks",
+      {ResourceKind::kChargeback,
+       "paypro_mirror_chargebacks",
        {"payment", "amount", "currency", "state", "reason", "charged_back_at", "created_at"},
        [](const Resource& resource) -> MirrorValues {
          const auto& r = As<Chargeback>(resource);
-         return {r.payment, Number(r.amount), r.currency,          r.state,
+         return {r.payment, Number(r.amount),        r.currency,        r.state,
                  r.reason,  Time(r.charged_back_at), Time(r.created_at)};
        }});
-  tables.push_back({ResourceKind::kCustomer, "paypro_mirror_customers",
+  tables.push_back({ResourceKind::kCustomer,
+                    "paypro_mirror_customers",
                     {"email", "country", "created_at"},
                     [](const Resource& resource) -> MirrorValues {
                       const auto& r = As<Customer>(resource);
                       return {r.email, r.country, Time(r.created_at)};
                     }});
-  tables.push_back({ResourceKind::kMandate, "paypro_mirror_mandates",
+  tables.push_back({ResourceKind::kMandate,
+                    "paypro_mirror_mandates",
                     {"customer", "state", "created_at"},
                     [](const Resource& resource) -> MirrorValues {
                       const auto& r = As<Mandate>(resource);
                       return {r.customer, r.state, Time(r.created_at)};
                     }});
   tables.push_back(
-      {ResourceKind::kSubscription, "paypro_mirror_subscriptions",
+      {ResourceKind::kSubscription,
+       "paypro_mirror_subscriptions",
        {"customer", "mandate", "currency", "state", "start_at", "cancel_at", "created_at"},
        [](const Resource& resource) -> MirrorValues {
          const auto& r = As<Subscription>(resource);
-         return {r.customer,        r.mandate,           r.currency,        r.state,
+         return {r.customer,       r.mandate,         r.currency,        r.state,
                  Time(r.start_at), Time(r.cancel_at), Time(r.created_at)};
        }});
-  tables.push_back(
-      {ResourceKind::kSubscriptionPeriod, "paypro_mirror_subscription_periods",
-       {"subscription", "amount", "state", "period_start", "period_end", "created_at"},
-       [](const Resource& resource) -> MirrorValues {
-         const auto& r = As<SubscriptionPeriod>(resource);
-         return {r.subscription,        Number(r.amount),    r.state,
-                 Time(r.period_start), Time(r.period_end), Time(r.created_at)};
-       }});
-  tables.push_back(
-      {ResourceKind::kInstallmentPlan, "paypro_mirror_installment_plans",
-       {"customer", "mandate", "currency", "number_of_periods", "state", "created_at"},
-       [](const Resource& resource) -> MirrorValues {
-         const auto& r = As<InstallmentPlan>(resource);
-         return {r.customer, r.mandate, r.currency, Number(r.number_of_periods), r.state,
-                 Time(r.created_at)};
-       }});
-  tables.push_back({ResourceKind::kInstallmentPlanPeriod, "paypro_mirror_installment_plan_periods",
+  tables.push_back({ResourceKind::kSubscriptionPeriod,
+                    "paypro_mirror_subscription_periods",
+                    {"subscription", "amount", "state", "period_start", "period_end", "created_at"},
+                    [](const Resource& resource) -> MirrorValues {
+                      const auto& r = As<SubscriptionPeriod>(resource);
+                      return {r.subscription,       Number(r.amount),   r.state,
+                              Time(r.period_start), Time(r.period_end), Time(r.created_at)};
+                    }});
+  tables.push_back({ResourceKind::kInstallmentPlan,
+                    "paypro_mirror_installment_plans",
+                    {"customer", "mandate", "currency", "number_of_periods", "state", "created_at"},
+                    [](const Resource& resource) -> MirrorValues {
+                      const auto& r = As<InstallmentPlan>(resource);
+                      return {r.customer, r.mandate,
+                              r.currency, Number(r.number_of_periods),
+                              r.state,    Time(r.created_at)};
+                    }});
+  tables.push_back({ResourceKind::kInstallmentPlanPeriod,
+                    "paypro_mirror_installment_plan_periods",
                     {"installment_plan", "amount", "state", "created_at"},
                     [](const Resource& resource) -> MirrorValues {
                       const auto& r = As<InstallmentPlanPeriod>(resource);
                       return {r.installment_plan, Number(r.amount), r.state, Time(r.created_at)};
                     }});
-  tables.push_back({ResourceKind::kPayout, "paypro_mirror_payouts",
+  tables.push_back({ResourceKind::kPayout,
+                    "paypro_mirror_payouts",
                     {"amount", "currency", "state", "created_at"},
                     [](const Resource& resource) -> MirrorValues {
                       const auto& r = As<Payout>(resource);
@@ -137,7 +146,7 @@ std::string BuildMirrorUpsert(const MirrorTable& table) {
       " updated_at = now()"
       " WHERE {0}.last_event_at < EXCLUDED.last_event_at"
       " OR ({0}.last_event_at = EXCLUDED.last_event_at"
-      " AND {0}.last_event_id COLLATE \"C\" > EXCLUDED.last_event_id COLLATE \"C\")",
+      " AND {0}.last_event_id COLLATE \"C\" < EXCLUDED.last_event_id COLLATE \"C\")",
       table.name, names, placeholders, updates);
 }
 

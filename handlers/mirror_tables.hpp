@@ -20,8 +20,8 @@ using MirrorValues = std::vector<std::optional<std::string>>;
 /// version: `last_event_id`, `last_event_type`, `last_event_at`.
 struct MirrorTable {
   ResourceKind kind;
-  std::string_view name;                 ///< "paypro_mirror_payments"
-  std::vector<std::string_view> columns; ///< typed columns, named after the payload keys
+  std::string_view name;                  ///< "paypro_mirror_payments"
+  std::vector<std::string_view> columns;  ///< typed columns, named after the payload keys
   /// The values of `columns` from a resource of `kind`. Timestamps that are
   /// not RFC 3339 become NULL (the jsonb still holds them as sent) so that one
   /// odd field cannot block the event forever.

@@ -2,19 +2,19 @@
 #include "handlers/subprocess.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 extern char** environ;
 
@@ -170,7 +170,8 @@ void ReadAvailable(OwnedFd& fd, CapturedOutput& output, size_t limit) {
 // stopped reading (EPIPE).
 void WriteAvailable(OwnedFd& fd, std::string_view input, size_t& written) {
   while (fd.open() && written < input.size()) {
-    const ssize_t put = ::write(fd.get(), input.data() + written, std::min(input.size() - written, kReadChunk));
+    const ssize_t put =
+        ::write(fd.get(), input.data() + written, std::min(input.size() - written, kReadChunk));
     if (put > 0) {
       written += static_cast<size_t>(put);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -182,7 +183,9 @@ void WriteAvailable(OwnedFd& fd, std::string_view input, size_t& written) {
   fd.Close();
 }
 
-void SetNonBlocking(const OwnedFd& fd) { ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK); }
+void SetNonBlocking(const OwnedFd& fd) {
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
+}
 
 // posix_spawn attributes and file actions, released in any case.
 struct SpawnSetup {
@@ -201,7 +204,8 @@ struct SpawnSetup {
 };
 
 // Starts the child with the pipes as its stdin/stdout/stderr. Returns 0 or an errno.
-int Spawn(const SubprocessRequest& request, const Pipe& in, const Pipe& out, const Pipe& err, pid_t& pid) {
+int Spawn(const SubprocessRequest& request, const Pipe& in, const Pipe& out, const Pipe& err,
+          pid_t& pid) {
   SpawnSetup setup;
   posix_spawn_file_actions_adddup2(&setup.actions, in.read.get(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&setup.actions, out.write.get(), STDOUT_FILENO);
@@ -214,7 +218,8 @@ int Spawn(const SubprocessRequest& request, const Pipe& in, const Pipe& out, con
   sigset_t all;
   sigemptyset(&none);
   sigfillset(&all);
-  posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&setup.attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&setup.attributes, 0);
   posix_spawnattr_setsigmask(&setup.attributes, &none);
   posix_spawnattr_setsigdefault(&setup.attributes, &all);
@@ -223,8 +228,8 @@ int Spawn(const SubprocessRequest& request, const Pipe& in, const Pipe& out, con
   std::vector<std::string> env = ChildEnvironment(request.extra_env);
   std::vector<char*> argv_pointers = NullTerminated(argv);
   std::vector<char*> env_pointers = NullTerminated(env);
-  return posix_spawnp(&pid, argv_pointers[0], &setup.actions, &setup.attributes, argv_pointers.data(),
-                      env_pointers.data());
+  return posix_spawnp(&pid, argv_pointers[0], &setup.actions, &setup.attributes,
+                      argv_pointers.data(), env_pointers.data());
 }
 
 void RecordEnd(int status, SubprocessResult& result) {
@@ -242,8 +247,8 @@ struct ParentEnds {
 
 // Feeds stdin and drains both outputs until the child ends or the deadline
 // kills its group. Returns the wait status.
-int Converse(ChildGuard& child, ParentEnds ends, const SubprocessRequest& request, Clock::time_point deadline,
-             SubprocessResult& result) {
+int Converse(ChildGuard& child, ParentEnds ends, const SubprocessRequest& request,
+             Clock::time_point deadline, SubprocessResult& result) {
   const SigpipeBlocked sigpipe_blocked;
   size_t written = 0;
   if (request.input.empty()) ends.input.Close();
@@ -259,8 +264,11 @@ int Converse(ChildGuard& child, ParentEnds ends, const SubprocessRequest& reques
     // a pipe is open (a grandchild may hold it), briskly once all are closed.
     const bool any_open = ends.input.open() || ends.output.open() || ends.errors.open();
     const auto tick = std::chrono::milliseconds(any_open ? 50 : 5);
-    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(deadline - now, tick));
-    pollfd fds[3] = {{ends.input.get(), POLLOUT, 0}, {ends.output.get(), POLLIN, 0}, {ends.errors.get(), POLLIN, 0}};
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
+        std::min<Clock::duration>(deadline - now, tick));
+    pollfd fds[3] = {{ends.input.get(), POLLOUT, 0},
+                     {ends.output.get(), POLLIN, 0},
+                     {ends.errors.get(), POLLIN, 0}};
     if (::poll(fds, 3, static_cast<int>(wait.count())) <= 0) continue;
     if (fds[0].revents != 0) WriteAvailable(ends.input, request.input, written);
     if (fds[1].revents != 0) ReadAvailable(ends.output, result.out, request.max_output_bytes);
@@ -295,7 +303,8 @@ Result<SubprocessResult> RunSubprocess(const SubprocessRequest& request) {
   SetNonBlocking(err->read);
 
   SubprocessResult result;
-  const int status = Converse(child, {in->write, out->read, err->read}, request, started + request.timeout, result);
+  const int status = Converse(child, {in->write, out->read, err->read}, request,
+                              started + request.timeout, result);
   // What the child wrote just before it ended is still in the pipes.
   ReadAvailable(out->read, result.out, request.max_output_bytes);
   ReadAvailable(err->read, result.err, request.max_output_bytes);

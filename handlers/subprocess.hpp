@@ -11,11 +11,13 @@ namespace webhookd {
 
 /// What to run and how.
 struct SubprocessRequest {
-  std::vector<std::string> argv;       ///< argv[0]: a path, or a name looked up in PATH
-  std::vector<std::string> extra_env;  ///< "NAME=value", added to (or replacing) the daemon's environment
-  std::string input;                   ///< written to stdin, which is then closed
+  std::vector<std::string> argv;  ///< argv[0]: a path, or a name looked up in PATH
+  std::vector<std::string>
+      extra_env;      ///< "NAME=value", added to (or replacing) the daemon's environment
+  std::string input;  ///< written to stdin, which is then closed
   std::chrono::milliseconds timeout{30000};
-  size_t max_output_bytes = 8192;      ///< kept of stdout and of stderr each; the rest is read and dropped
+  size_t max_output_bytes =
+      8192;  ///< kept of stdout and of stderr each; the rest is read and dropped
 };
 
 /// The start of one output stream and how long it was.

@@ -1,14 +1,12 @@
 // PostgreSQL: the mirror handler's typed upserts and how event versions order them.
-#include "handlers/mirror_handler.hpp"
-
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "handlers/mirror_handler.hpp"
 #include "handlers/mirror_tables.hpp"
 #include "storage/migrations.hpp"
 #include "tests/support/test_database.hpp"
@@ -29,16 +27,19 @@ std::string ReadEvent(const std::string& name) {
 std::string Replace(std::string text, std::string_view from, std::string_view to) {
   size_t at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
-  for (; at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  for (; at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
   return text;
 }
 
 // payment.paid.json re-dated and re-identified as another event on the same payment.
-std::string PaymentEvent(std::string_view event_id, std::string_view type, std::string_view created_at,
-                         std::string_view state) {
+std::string PaymentEvent(std::string_view event_id, std::string_view type,
+                         std::string_view created_at, std::string_view state) {
   std::string json = Replace(ReadEvent("payment.paid"), "EVYK7KCFJAXA23UKSG", event_id);
-  json = Replace(json, R"("event_type": "payment.paid")", fmt::format(R"("event_type": "{}")", type));
-  json = Replace(json, R"("created_at": "2023-06-30T12:44:36Z")", fmt::format(R"("created_at": "{}")", created_at));
+  json =
+      Replace(json, R"("event_type": "payment.paid")", fmt::format(R"("event_type": "{}")", type));
+  json = Replace(json, R"("created_at": "2023-06-30T12:44:36Z")",
+                 fmt::format(R"("created_at": "{}")", created_at));
   return Replace(json, R"("state": "paid")", fmt::format(R"("state": "{}")", state));
 }
 
@@ -104,23 +105,25 @@ class MirrorHandlerPgTest : public ::testing::Test {
 };
 
 struct Sample {
-  std::string file;   ///< tests/data/events/<file>.json
+  std::string file;  ///< tests/data/events/<file>.json
   std::string table;
 };
 
 void PrintTo(const Sample& sample, std::ostream* out) { *out << sample.file; }
 
-class MirrorEachKindPgTest : public MirrorHandlerPgTest, public ::testing::WithParamInterface<Sample> {
+class MirrorEachKindPgTest : public MirrorHandlerPgTest,
+                             public ::testing::WithParamInterface<Sample> {
  protected:
   // The typed columns of the table as the migration made them, in order.
   std::vector<std::string> SchemaColumns(const std::string& table) {
     pqxx::nontransaction tx(*connection_);
     std::vector<std::string> columns;
-    for (const pqxx::row& row : tx.exec_params(
-             "SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND column_name"
-             " NOT IN ('id', 'resource', 'last_event_id', 'last_event_type', 'last_event_at', 'updated_at')"
-             " ORDER BY ordinal_position",
-             table)) {
+    for (const pqxx::row& row : tx.exec_params("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_name = $1 AND column_name"
+                                               " NOT IN ('id', 'resource', 'last_event_id', "
+                                               "'last_event_type', 'last_event_at', 'updated_at')"
+                                               " ORDER BY ordinal_position",
+                                               table)) {
       columns.push_back(row[0].as<std::string>());
     }
     return columns;
@@ -133,11 +136,13 @@ TEST_P(MirrorEachKindPgTest, UpsertsTypedColumnsAndPayload) {
   ApplyOk(json);
 
   ASSERT_EQ(RowsInAllMirrorTables(), 1);
-  const std::string row = fmt::format("FROM {} WHERE id = ($1::jsonb #>> '{{payload,id}}')", sample.table);
+  const std::string row =
+      fmt::format("FROM {} WHERE id = ($1::jsonb #>> '{{payload,id}}')", sample.table);
   EXPECT_EQ(Query("SELECT resource = ($1::jsonb -> 'payload') " + row, json), "t");
   EXPECT_EQ(Query("SELECT last_event_id = ($1::jsonb ->> 'id') " + row, json), "t");
   EXPECT_EQ(Query("SELECT last_event_type = ($1::jsonb ->> 'event_type') " + row, json), "t");
-  EXPECT_EQ(Query("SELECT last_event_at = ($1::jsonb ->> 'created_at')::timestamptz " + row, json), "t");
+  EXPECT_EQ(Query("SELECT last_event_at = ($1::jsonb ->> 'created_at')::timestamptz " + row, json),
+            "t");
 
   // Every typed column holds the payload's field of the same name, typed as
   // the column (jsonb_populate_record reads the payload into the row type).
@@ -149,7 +154,8 @@ TEST_P(MirrorEachKindPgTest, UpsertsTypedColumnsAndPayload) {
                                 column, sample.table)),
               "t")
         << sample.table << "." << column;
-    const std::string in_payload = Query(fmt::format("SELECT $1::jsonb -> 'payload' ->> '{}'", column), json);
+    const std::string in_payload =
+        Query(fmt::format("SELECT $1::jsonb -> 'payload' ->> '{}'", column), json);
     if (in_payload != "<null>") {
       EXPECT_NE(Query(fmt::format("SELECT {}::text FROM {}", column, sample.table)), "<null>")
           << sample.table << "." << column;
@@ -157,7 +163,8 @@ TEST_P(MirrorEachKindPgTest, UpsertsTypedColumnsAndPayload) {
   }
 
   // The handler's column list is the schema's, so no column is left unfilled.
-  const MirrorTable* table = FindMirrorTable(ParseResourceKind(Query("SELECT $1::jsonb #>> '{payload,type}'", json)));
+  const MirrorTable* table =
+      FindMirrorTable(ParseResourceKind(Query("SELECT $1::jsonb #>> '{payload,type}'", json)));
   ASSERT_NE(table, nullptr);
   EXPECT_EQ(table->name, sample.table);
   EXPECT_EQ(columns, std::vector<std::string>(table->columns.begin(), table->columns.end()));
@@ -173,7 +180,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Sample{"subscription.updated", "paypro_mirror_subscriptions"},
                       Sample{"subscription_period.created", "paypro_mirror_subscription_periods"},
                       Sample{"installment_plan.created", "paypro_mirror_installment_plans"},
-                      Sample{"installment_plan_period.created", "paypro_mirror_installment_plan_periods"},
+                      Sample{"installment_plan_period.created",
+                             "paypro_mirror_installment_plan_periods"},
                       Sample{"payout.paid", "paypro_mirror_payouts"}),
     [](const ::testing::TestParamInfo<Sample>& info) {
       std::string name = info.param.file;
@@ -212,8 +220,10 @@ TEST_F(MirrorHandlerPgTest, NewerEventUpdatesTheRow) {
 
 TEST_F(MirrorHandlerPgTest, SameInstantGoesToTheGreaterEventIdWhateverTheOrder) {
   // "EVB..." > "EVA...": its state wins though it is not the "later" state.
-  const std::string lower = PaymentEvent("EVAAAA0001", "payment.paid", "2023-06-30T12:44:36Z", "paid");
-  const std::string greater = PaymentEvent("EVBBBB0001", "payment.canceled", "2023-06-30T12:44:36Z", "canceled");
+  const std::string lower =
+      PaymentEvent("EVAAAA0001", "payment.paid", "2023-06-30T12:44:36Z", "paid");
+  const std::string greater =
+      PaymentEvent("EVBBBB0001", "payment.canceled", "2023-06-30T12:44:36Z", "canceled");
   ApplyOk(greater);
   ApplyOk(lower);
   EXPECT_EQ(Payment("state"), "canceled");
@@ -237,7 +247,8 @@ TEST_F(MirrorHandlerPgTest, RedeliveredEventChangesNothing) {
 
 TEST_F(MirrorHandlerPgTest, UnknownResourceKindDoesNothing) {
   ApplyOk(Replace(ReadEvent("payment.paid"), R"("type": "payment")", R"("type": "widget")"));
-  ApplyOk(R"({"id": "EVNOPAYLOAD01", "event_type": "payment.paid", "created_at": "2023-06-30T12:44:36Z"})");
+  ApplyOk(
+      R"({"id": "EVNOPAYLOAD01", "event_type": "payment.paid", "created_at": "2023-06-30T12:44:36Z"})");
   EXPECT_EQ(RowsInAllMirrorTables(), 0);
 }
 
@@ -252,7 +263,8 @@ TEST_F(MirrorHandlerPgTest, PayloadThatJsonbRefusesIsRetried) {
 }
 
 TEST_F(MirrorHandlerPgTest, TimestampThatIsNotRfc3339IsStoredAsNull) {
-  ApplyOk(Replace(ReadEvent("payment.paid"), R"("paid_at": "2023-06-30T12:44:35Z")", R"("paid_at": "yesterday")"));
+  ApplyOk(Replace(ReadEvent("payment.paid"), R"("paid_at": "2023-06-30T12:44:35Z")",
+                  R"("paid_at": "yesterday")"));
   EXPECT_EQ(Payment("paid_at"), "<null>");
   EXPECT_EQ(Payment("resource ->> 'paid_at'"), "yesterday");
   EXPECT_EQ(Payment("created_at = '2023-06-30T12:40:10Z'"), "true");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -331,6 +332,108 @@ TEST(ConfigLoader, ReportsHandlerErrorsWithIndexedPath) {
             "7)");
 }
 
+TEST(ConfigLoader, ReadsEveryHandlerKindWithWhenAndRetry) {
+  const auto config = Parse(kMinimal + R"(handlers:
+  - name: mark-order-paid
+    on: [payment.paid]
+    when:
+      payload.metadata.order_id: { exists: true }
+      payload.amount: { gte: 100 }
+    sql: "UPDATE orders SET paid_at = now()::timestamptz WHERE id = :payload.metadata.order_id"
+  - name: notify-shop
+    on: ["payment.*", "refund.*"]
+    http: { url: "http://127.0.0.1:3000/paypro", secret: "${PAYPRO_WEBHOOK_SECRET}" }
+    retry: { max_attempts: 3 }
+  - name: fulfil
+    on: [payment.paid]
+    exec: { argv: ["/bin/true", "--order", "{payload.metadata.order_id}"] }
+  - name: mirror
+    on: ["*"]
+    mirror: {}
+  - name: wake-workers
+    on: ["*"]
+    notify: { channel: paypro_events }
+processor:
+  max_attempts: 4
+  max_backoff_s: 60
+)");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  const auto& handlers = config->handlers;
+  ASSERT_EQ(handlers.size(), 5u);
+  EXPECT_EQ(std::get<SqlHandlerSpec>(handlers[0].spec).statement,
+            "UPDATE orders SET paid_at = now()::timestamptz WHERE id = :payload.metadata.order_id");
+  EXPECT_EQ(handlers[0].when.size(), 2u);
+  // The processor section comes after the handlers, yet gives sql its defaults.
+  EXPECT_EQ(handlers[0].retry.max_attempts, 4);
+  EXPECT_EQ(handlers[0].retry.max_backoff, Milliseconds(60'000));
+  EXPECT_EQ(std::get<HttpHandlerSpec>(handlers[1].spec).secret.Reveal(), kWebhookSecret);
+  EXPECT_EQ(handlers[1].retry.max_attempts, 3);
+  EXPECT_EQ(handlers[1].retry.max_backoff, Milliseconds(3'600'000));
+  EXPECT_EQ(std::get<ExecHandlerSpec>(handlers[2].spec).argv.size(), 3u);
+  EXPECT_EQ(handlers[2].retry.initial_backoff, Milliseconds(5000));
+  EXPECT_TRUE(std::holds_alternative<MirrorHandlerSpec>(handlers[3].spec));
+  EXPECT_EQ(handlers[3].retry.max_attempts, 4);
+  EXPECT_EQ(std::get<NotifyHandlerSpec>(handlers[4].spec).channel, "paypro_events");
+}
+
+TEST(ConfigLoader, ReadsSecretFilesFromSystemdCredentials) {
+  const TempFile api_key("credentials_api_key", "api-from-credential\n");
+  const std::filesystem::path file(api_key.path());
+  const std::string name = file.filename().string();
+  const auto env = FakeEnv({{"CREDENTIALS_DIRECTORY", file.parent_path().string()}});
+  const auto config = Parse(
+      "paypro:\n"
+      "  api_key: {secret_file: " +
+          name +
+          "}\n"
+          "  webhook_secrets: [inline-secret, {secret_file: " +
+          name +
+          "}]\n"
+          "database:\n"
+          "  url: {secret_file: " +
+          name + "}\n",
+      env);
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->paypro.api_key.Reveal(), "api-from-credential");
+  ASSERT_EQ(config->paypro.webhook_secrets.size(), 2u);
+  EXPECT_EQ(config->paypro.webhook_secrets[0].Reveal(), "inline-secret");
+  EXPECT_EQ(config->paypro.webhook_secrets[1].Reveal(), "api-from-credential");
+  EXPECT_EQ(config->database.url.Reveal(), "api-from-credential");
+}
+
+TEST(ConfigLoader, ReadsSecretFilesRelativeToTheConfigFile) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("config_loader_test_" + std::to_string(::getpid()) + "_dir");
+  std::filesystem::create_directories(dir / "secrets");
+  std::ofstream(dir / "secrets" / "shop") << "shop-secret\n";
+  std::ofstream(dir / "config.yaml")
+      << kMinimal
+      << "handlers:\n"
+         "  - name: shop\n"
+         "    on: '*'\n"
+         "    http: {url: 'http://127.0.0.1:3000/', secret: {secret_file: secrets/shop}}\n";
+  const auto config = LoadConfigFile((dir / "config.yaml").string(), TestEnv());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(std::get<HttpHandlerSpec>(config->handlers[0].spec).secret.Reveal(), "shop-secret");
+}
+
+TEST(ConfigLoader, NamesUnreadableSecretFileButNotItsContent) {
+  const TempFile empty("empty_secret", "\n");
+  EXPECT_EQ(ErrorOf("paypro:\n  api_key: {secret_file: " + empty.path() +
+                    "}\n  webhook_secrets: s\ndatabase: {url: d}\n"),
+            "config.yaml:2: paypro.api_key.secret_file: " + empty.path() + " is empty");
+  EXPECT_EQ(ErrorOf("paypro:\n  api_key: k\n  webhook_secrets:\n    - s\n"
+                    "    - secret_file: /nonexistent/old\ndatabase: {url: d}\n"),
+            "config.yaml:5: paypro.webhook_secrets[1].secret_file: cannot read /nonexistent/old: "
+            "No such file or directory");
+  const TempFile huge("huge_secret", std::string(70'000, 'x') + "SECRET");
+  const std::string detail = ErrorOf("paypro: {api_key: {secret_file: " + huge.path() +
+                                     "}, webhook_secrets: s}\ndatabase: {url: d}\n");
+  EXPECT_EQ(detail, "config.yaml:1: paypro.api_key.secret_file: " + huge.path() +
+                        " is larger than 65536 bytes");
+}
+
 TEST(ConfigLoader, ReportsYamlSyntaxErrorWithLine) {
   EXPECT_EQ(ErrorOf(kMinimal + "server:\n  listen: 127.0.0.1:1\n path: /x\n"),
             "config.yaml:8: end of map not found");
@@ -353,6 +456,16 @@ TEST(ConfigLoader, NeverPutsSecretValuesInErrors) {
       "paypro: {api_key: k, webhook_secrets: {" + kWebhookSecret + ": 1}}\ndatabase: {url: d}\n",
       "paypro: {api_key: \"" + kApiKey + "\" \"x\", webhook_secrets: s}\n",
       "paypro: {api_key: k, webhook_secrets: s}\ndatabase: {url: d, " + kDatabaseUrl + ": 1}\n",
+      "paypro: {api_key: {" + kApiKey + ": 1}, webhook_secrets: s}\ndatabase: {url: d}\n",
+      kMinimal + "handlers: [{name: a, on: '*', http: {url: 'http://x/', secret: [" +
+          kWebhookSecret + "]}}]\n",
+      kMinimal + "handlers: [{name: a, on: '*', http: {url: 'http://x/', secret: '" +
+          kWebhookSecret + "', timeout_ms: 0}}]\n",
+      kMinimal + "handlers: [{name: a, on: '*', http: {url: 'http://" + kApiKey +
+          "@x/', secret: s}}]\n",
+      kMinimal + "handlers: [{name: a, on: '*', sql: \"SELECT '" + kApiKey + "\"}]\n",
+      kMinimal + "handlers: [{name: a, on: '*', exec: {argv: [/bin/true, '--" + kApiKey +
+          "={']}}]\n",
   };
   for (const std::string& yaml : bad_configs) {
     const std::string detail = ErrorOf(yaml);
@@ -378,12 +491,22 @@ TEST(ConfigLoader, ParsesShippedExample) {
   // Lexically, so that tests/data need not exist: git keeps no empty folder.
   const std::filesystem::path repo =
       std::filesystem::path(TEST_DATA_DIR).parent_path().parent_path();
-  const auto config = LoadConfigFile((repo / "config" / "example.yaml").string(), TestEnv());
+  const auto env = FakeEnv({{"PAYPRO_API_KEY", kApiKey},
+                            {"PAYPRO_WEBHOOK_SECRET", kWebhookSecret},
+                            {"SHOP_SECRET", "shop-secret"}});
+  const auto config = LoadConfigFile((repo / "config" / "example.yaml").string(), env);
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->paypro.api_key.Reveal(), kApiKey);
   ASSERT_EQ(config->paypro.webhook_secrets.size(), 1u);
   EXPECT_EQ(config->paypro.webhook_secrets[0].Reveal(), kWebhookSecret);
-  EXPECT_FALSE(config->handlers.empty());
+  // Every kind is shown, with `when` and `retry`.
+  std::vector<size_t> kinds;
+  for (const HandlerConfig& handler : config->handlers) kinds.push_back(handler.spec.index());
+  std::sort(kinds.begin(), kinds.end());
+  EXPECT_EQ(kinds, (std::vector<size_t>{0, 1, 2, 3, 4, 5}));
+  ASSERT_EQ(config->handlers.size(), 6u);
+  EXPECT_EQ(config->handlers[1].when.size(), 3u);
+  EXPECT_EQ(config->handlers[5].retry.max_attempts, 5);
 }
 
 }  // namespace

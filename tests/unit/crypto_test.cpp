@@ -80,9 +80,9 @@ TEST(Base64Decode, RejectsForeignCharactersAndBadPadding) {
   EXPECT_EQ(Base64Decode("Zm9v\n"), std::nullopt);
   EXPECT_EQ(Base64Decode("Zm9-"), std::nullopt);  // base64url alphabet
   EXPECT_EQ(Base64Decode("Zm9_"), std::nullopt);
-  EXPECT_EQ(Base64Decode("Z"), std::nullopt);     // 6 bits cannot make a byte
+  EXPECT_EQ(Base64Decode("Z"), std::nullopt);  // 6 bits cannot make a byte
   EXPECT_EQ(Base64Decode("Zm9vY"), std::nullopt);
-  EXPECT_EQ(Base64Decode("Zg="), std::nullopt);   // padding must complete a group of 4
+  EXPECT_EQ(Base64Decode("Zg="), std::nullopt);  // padding must complete a group of 4
   EXPECT_EQ(Base64Decode("Z==="), std::nullopt);
   EXPECT_EQ(Base64Decode("Zg==Zg=="), std::nullopt);
   EXPECT_EQ(Base64Decode("===="), std::nullopt);

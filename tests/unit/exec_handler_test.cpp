@@ -42,7 +42,8 @@ bool Gone(pid_t pid) {
   if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
   const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
   const size_t after_name = stat.rfind(')');
-  return after_name != std::string::npos && stat.size() > after_name + 2 && stat[after_name + 2] == 'Z';
+  return after_name != std::string::npos && stat.size() > after_name + 2 &&
+         stat[after_name + 2] == 'Z';
 }
 
 bool GoneWithin(pid_t pid, milliseconds limit) {
@@ -86,7 +87,8 @@ class ExecHandlerTest : public ::testing::Test {
     return path;
   }
 
-  ExecHandlerSpec Spec(std::vector<std::string> argv, milliseconds timeout = milliseconds(10000)) const {
+  ExecHandlerSpec Spec(std::vector<std::string> argv,
+                       milliseconds timeout = milliseconds(10000)) const {
     ExecHandlerSpec spec;
     spec.argv = std::move(argv);
     spec.timeout = timeout;
@@ -112,10 +114,12 @@ TEST_F(ExecHandlerTest, IsDoneWhenTheProgramExitsZero) {
 }
 
 TEST_F(ExecHandlerTest, RetriesWithExitStatusAndStderrOnFailure) {
-  const std::string script = Script("fail.sh", "echo 'order 1042 unknown' >&2\necho second line >&2\nexit 3");
+  const std::string script =
+      Script("fail.sh", "echo 'order 1042 unknown' >&2\necho second line >&2\nexit 3");
   const HandlerOutcome outcome = Run(Spec({script}));
   EXPECT_EQ(outcome.kind, Kind::kRetry);
-  EXPECT_NE(outcome.error.find("exec " + script + ": exit 3: order 1042 unknown | second line"), std::string::npos)
+  EXPECT_NE(outcome.error.find("exec " + script + ": exit 3: order 1042 unknown | second line"),
+            std::string::npos)
       << outcome.error;
   EXPECT_EQ(outcome.retry_after, std::nullopt);
 }
@@ -130,23 +134,26 @@ TEST_F(ExecHandlerTest, AddsEventVariablesToTheDaemonsEnvironment) {
   ::setenv("WEBHOOKD_TEST_INHERITED", "kept", 1);
   ::setenv("PAYPRO_EVENT_ID", "stale", 1);
   const std::string out = dir_ + "/env.txt";
-  const std::string script = Script("env.sh",
-                                    "printf '%s\\n' \"$PAYPRO_EVENT_ID\" \"$PAYPRO_EVENT_TYPE\" \"$PAYPRO_RESOURCE_ID\" "
-                                    "\"$PAYPRO_RESOURCE_TYPE\" \"$WEBHOOKD_TEST_INHERITED\" > \"$1\"\n"
-                                    "env | grep -c '^PAYPRO_EVENT_ID=' >> \"$1\"");
+  const std::string script =
+      Script("env.sh",
+             "printf '%s\\n' \"$PAYPRO_EVENT_ID\" \"$PAYPRO_EVENT_TYPE\" \"$PAYPRO_RESOURCE_ID\" "
+             "\"$PAYPRO_RESOURCE_TYPE\" \"$WEBHOOKD_TEST_INHERITED\" > \"$1\"\n"
+             "env | grep -c '^PAYPRO_EVENT_ID=' >> \"$1\"");
   const HandlerOutcome outcome = Run(Spec({script, out}));
   ::unsetenv("WEBHOOKD_TEST_INHERITED");
   ::unsetenv("PAYPRO_EVENT_ID");
   EXPECT_EQ(outcome.kind, Kind::kDone) << outcome.error;
-  EXPECT_EQ(ReadFile(out), "EVYK7KCFJAXA23UKSG\npayment.paid\nPPH25H07JYWLR7PA82\npayment\nkept\n1\n");
+  EXPECT_EQ(ReadFile(out),
+            "EVYK7KCFJAXA23UKSG\npayment.paid\nPPH25H07JYWLR7PA82\npayment\nkept\n1\n");
 }
 
 TEST_F(ExecHandlerTest, SubstitutesPlaceholdersPerArgumentWithoutAShell) {
   const std::string out = dir_ + "/args.txt";
-  const std::string script = Script("args.sh", "out=$1; shift; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done > \"$out\"");
-  const HandlerOutcome outcome = Run(Spec({script, out, "{payload.metadata.order_id}",
-                                           "--order={payload.metadata.order_id}", "{payload.missing}",
-                                           "{{literal}", "two words; $(id)", "{payload.amount}"}));
+  const std::string script = Script(
+      "args.sh", "out=$1; shift; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done > \"$out\"");
+  const HandlerOutcome outcome =
+      Run(Spec({script, out, "{payload.metadata.order_id}", "--order={payload.metadata.order_id}",
+                "{payload.missing}", "{{literal}", "two words; $(id)", "{payload.amount}"}));
   EXPECT_EQ(outcome.kind, Kind::kDone) << outcome.error;
   EXPECT_EQ(ReadFile(out), "[1042]\n[--order=1042]\n[]\n[{literal}]\n[two words; $(id)]\n[1000]\n");
 }
@@ -154,9 +161,11 @@ TEST_F(ExecHandlerTest, SubstitutesPlaceholdersPerArgumentWithoutAShell) {
 TEST_F(ExecHandlerTest, KillsTheWholeProcessGroupAtTheTimeout) {
   const std::string child_pid_file = dir_ + "/child.pid";
   const std::string own_pid_file = dir_ + "/own.pid";
-  const std::string script = Script("hang.sh", "sleep 60 &\necho $! > \"$1\"\necho $$ > \"$2\"\nsleep 60");
+  const std::string script =
+      Script("hang.sh", "sleep 60 &\necho $! > \"$1\"\necho $$ > \"$2\"\nsleep 60");
   const auto started = Clock::now();
-  const HandlerOutcome outcome = Run(Spec({script, child_pid_file, own_pid_file}, milliseconds(300)));
+  const HandlerOutcome outcome =
+      Run(Spec({script, child_pid_file, own_pid_file}, milliseconds(300)));
   const auto took = Clock::now() - started;
   EXPECT_EQ(outcome.kind, Kind::kRetry);
   EXPECT_NE(outcome.error.find("timed out after 300 ms"), std::string::npos) << outcome.error;
@@ -166,7 +175,8 @@ TEST_F(ExecHandlerTest, KillsTheWholeProcessGroupAtTheTimeout) {
   const std::string own_pid = ReadFile(own_pid_file);
   ASSERT_FALSE(child_pid.empty()) << "the script did not get to start its child within 300 ms";
   ASSERT_FALSE(own_pid.empty());
-  EXPECT_TRUE(GoneWithin(std::stoi(child_pid), milliseconds(2000))) << "background child " << child_pid;
+  EXPECT_TRUE(GoneWithin(std::stoi(child_pid), milliseconds(2000)))
+      << "background child " << child_pid;
   EXPECT_TRUE(Gone(std::stoi(own_pid)));
   EXPECT_TRUE(NoZombies());
 }
@@ -200,15 +210,17 @@ TEST_F(ExecHandlerTest, NamesTheSignalThatEndedTheProgram) {
 // Each run records when it started and ended; the recorded intervals lie
 // within the real runs, so their overlap cannot exceed the real one.
 TEST_F(ExecHandlerTest, RunsAtMostMaxConcurrencyAtOnce) {
-  const std::string script = Script("slow.sh",
-                                    "s=$(date +%s%N)\nsleep 0.5\ne=$(date +%s%N)\necho \"$s $e\" > \"$1/run.$$\"");
+  const std::string script = Script(
+      "slow.sh", "s=$(date +%s%N)\nsleep 0.5\ne=$(date +%s%N)\necho \"$s $e\" > \"$1/run.$$\"");
   ExecHandlerSpec spec = Spec({script, dir_});
   spec.max_concurrency = 2;
   ExecHandler handler(HandlerSettings{"script", {}, {}}, spec);
   std::atomic<int> done{0};
   std::vector<std::thread> callers;
   for (int i = 0; i < 6; ++i) {
-    callers.emplace_back([&] { done += handler.Handle(HandlerCall{event_, *fields_, nullptr}).kind == Kind::kDone; });
+    callers.emplace_back([&] {
+      done += handler.Handle(HandlerCall{event_, *fields_, nullptr}).kind == Kind::kDone;
+    });
   }
   for (std::thread& caller : callers) caller.join();
   EXPECT_EQ(done.load(), 6);
@@ -248,19 +260,24 @@ TEST(ValidateExecSpec, RejectsWhatCannotRunSafely) {
   };
   EXPECT_NE(rejected({}, milliseconds(1000), 1).find("argv"), std::string::npos);
   EXPECT_NE(rejected({""}, milliseconds(1000), 1).find("argv"), std::string::npos);
-  EXPECT_NE(rejected({"/bin/{payload.id}"}, milliseconds(1000), 1).find("argv[0]"), std::string::npos);
-  EXPECT_NE(rejected({"/bin/true", "{unclosed"}, milliseconds(1000), 1).find("argv[1]"), std::string::npos);
+  EXPECT_NE(rejected({"/bin/{payload.id}"}, milliseconds(1000), 1).find("argv[0]"),
+            std::string::npos);
+  EXPECT_NE(rejected({"/bin/true", "{unclosed"}, milliseconds(1000), 1).find("argv[1]"),
+            std::string::npos);
   EXPECT_NE(rejected({"/bin/true"}, milliseconds(0), 1).find("timeout"), std::string::npos);
-  EXPECT_NE(rejected({"/bin/true"}, milliseconds(1000), 0).find("max_concurrency"), std::string::npos);
-  EXPECT_THROW(ExecHandler(HandlerSettings{"x", {}, {}}, ExecHandlerSpec{{}, milliseconds(1000), 1}),
-               std::invalid_argument);
+  EXPECT_NE(rejected({"/bin/true"}, milliseconds(1000), 0).find("max_concurrency"),
+            std::string::npos);
+  EXPECT_THROW(
+      ExecHandler(HandlerSettings{"x", {}, {}}, ExecHandlerSpec{{}, milliseconds(1000), 1}),
+      std::invalid_argument);
 }
 
 TEST(DescribeFailure, BoundsTheStderrExcerpt) {
   SubprocessResult result;
   result.exit_code = 1;
   result.err.kept = "first\n\nsecond\nthird\nfourth\n";
-  EXPECT_EQ(DescribeFailure("/bin/x", result, milliseconds(1000)), "exec /bin/x: exit 1: first | second | third ...");
+  EXPECT_EQ(DescribeFailure("/bin/x", result, milliseconds(1000)),
+            "exec /bin/x: exit 1: first | second | third ...");
   result.err.kept = std::string(5000, 'e');
   EXPECT_LT(DescribeFailure("/bin/x", result, milliseconds(1000)).size(), 500u);
   result.err.kept.clear();
@@ -274,8 +291,9 @@ TEST(EventEnvironment, NamesIdTypeAndResource) {
   event.resource_id = "PPH25H07JYWLR7PA82";
   event.resource_type = "payment";
   EXPECT_EQ(EventEnvironment(event),
-            (std::vector<std::string>{"PAYPRO_EVENT_ID=EVYK7KCFJAXA23UKSG", "PAYPRO_EVENT_TYPE=payment.paid",
-                                      "PAYPRO_RESOURCE_ID=PPH25H07JYWLR7PA82", "PAYPRO_RESOURCE_TYPE=payment"}));
+            (std::vector<std::string>{
+                "PAYPRO_EVENT_ID=EVYK7KCFJAXA23UKSG", "PAYPRO_EVENT_TYPE=payment.paid",
+                "PAYPRO_RESOURCE_ID=PPH25H07JYWLR7PA82", "PAYPRO_RESOURCE_TYPE=payment"}));
 }
 
 }  // namespace

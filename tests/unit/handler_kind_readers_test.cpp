@@ -218,7 +218,7 @@ TEST(HandlerKindReaders, RejectsBadExec) {
 TEST(HandlerKindReaders, NeverPutsSecretValuesInErrors) {
   for (const std::string& kind_yaml : {
            std::string("http: {url: '${SHOP_URL}', secret: s}"),
-           std::string("http: {url: 'http://x/', secret: [${SHOP_SECRET}]}"),
+           std::string("http: {url: 'http://x/', secret: ['${SHOP_SECRET}']}"),
            std::string("http: {url: 'http://x/', secret: '${SHOP_SECRET}', timeout_ms: 0}"),
            std::string("sql: \"SELECT '${SHOP_SECRET}\""),
            std::string("sql: \"SELECT '${SHOP_SECRET}'; x\""),

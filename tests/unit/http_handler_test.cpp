@@ -7,10 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-
-#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -82,16 +81,17 @@ class HttpPostHandlerTest : public ::testing::Test {
   void StartTarget(TargetBehaviour behaviour) {
     HttpServerOptions options;
     options.listen = HostPort{"127.0.0.1", 0};
-    server_ = std::make_unique<HttpServer>(ioc_, options, [this, behaviour](ServerRequest request, Responder respond) {
-      std::optional<ServerResponse> response = behaviour(request);
-      std::lock_guard lock(mutex_);
-      requests_.push_back(std::move(request));
-      if (response) {
-        respond(std::move(*response));
-      } else {
-        parked_.push_back(std::move(respond));
-      }
-    });
+    server_ = std::make_unique<HttpServer>(
+        ioc_, options, [this, behaviour](ServerRequest request, Responder respond) {
+          std::optional<ServerResponse> response = behaviour(request);
+          std::lock_guard lock(mutex_);
+          requests_.push_back(std::move(request));
+          if (response) {
+            respond(std::move(*response));
+          } else {
+            parked_.push_back(std::move(respond));
+          }
+        });
     const auto started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.error().detail;
     io_thread_ = std::thread([this] { ioc_.run(); });
@@ -107,7 +107,8 @@ class HttpPostHandlerTest : public ::testing::Test {
     server_.reset();
   }
 
-  HttpHandlerSpec Spec(std::string secret = "raw-secret", milliseconds timeout = milliseconds(5000)) const {
+  HttpHandlerSpec Spec(std::string secret = "raw-secret",
+                       milliseconds timeout = milliseconds(5000)) const {
     HttpHandlerSpec spec;
     spec.url = *ParseUrl("http://127.0.0.1:" + std::to_string(server_->port()) + "/paypro");
     spec.secret = Secret(std::move(secret));
@@ -115,7 +116,9 @@ class HttpPostHandlerTest : public ::testing::Test {
     return spec;
   }
 
-  HandlerOutcome Call(Handler& handler) { return handler.Handle(HandlerCall{event_, *fields_, nullptr}); }
+  HandlerOutcome Call(Handler& handler) {
+    return handler.Handle(HandlerCall{event_, *fields_, nullptr});
+  }
 
   std::vector<ServerRequest> Requests() {
     std::lock_guard lock(mutex_);
@@ -137,7 +140,8 @@ class HttpPostHandlerTest : public ::testing::Test {
 // The receiver's side of Standard Webhooks, written out again from the spec.
 std::string ExpectedSignature(std::string_view key, const ServerRequest& request) {
   const std::string content = std::string(request.headers.Get("webhook-id")) + "." +
-                              std::string(request.headers.Get("webhook-timestamp")) + "." + request.body;
+                              std::string(request.headers.Get("webhook-timestamp")) + "." +
+                              request.body;
   return "v1," + Base64Encode(HmacSha256(key, content));
 }
 
@@ -145,7 +149,8 @@ TEST(SignStandardWebhook, ReproducesThePublishedTestVector) {
   // The Standard Webhooks / Svix reference libraries' test vector.
   const Result<Secret> key = SigningKey(Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
   ASSERT_TRUE(key.ok()) << key.error().detail;
-  EXPECT_EQ(SignStandardWebhook(*key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
+  EXPECT_EQ(SignStandardWebhook(*key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                                R"({"test": 2432232314})"),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
 
@@ -162,15 +167,19 @@ TEST(SigningKey, DecodesWhsecSecrets) {
   EXPECT_EQ(key->Reveal(), raw);
 }
 
-TEST(SigningKey, RejectsBadBase64AndEmptySecretsWithoutQuotingThem) {
-  for (const std::string secret : {"whsec_not base64!", "whsec_", ""}) {
+TEST(SigningKey, RejectsBadBase64AndEmptySecrets) {
+  for (const std::string secret : {"whsec_c2VjcmV0*", "whsec_", ""}) {
     const Result<Secret> key = SigningKey(Secret(secret));
     ASSERT_FALSE(key.ok()) << secret;
     EXPECT_EQ(key.error().code, ErrorCode::kConfig);
-    if (!secret.empty()) {
-      EXPECT_EQ(key.error().detail.find(secret), std::string::npos) << key.error().detail;
-    }
   }
+}
+
+TEST(SigningKey, NeverQuotesTheSecret) {
+  const Result<Secret> key = SigningKey(Secret("whsec_c2VjcmV0LWtleQ=x"));
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().detail.find("c2VjcmV0"), std::string::npos) << key.error().detail;
+  EXPECT_EQ(key.error().reason.find("c2VjcmV0"), std::string::npos) << key.error().reason;
 }
 
 TEST(OutcomeOfResponse, MapsStatusesToOutcomes) {
@@ -181,7 +190,8 @@ TEST(OutcomeOfResponse, MapsStatusesToOutcomes) {
   for (unsigned status : {100u, 301u, 304u, 400u, 401u, 404u, 409u, 429u, 500u, 502u, 503u}) {
     const HandlerOutcome outcome = OutcomeOfResponse("POST x", Response(status));
     EXPECT_EQ(outcome.kind, Kind::kRetry) << status;
-    EXPECT_NE(outcome.error.find("POST x answered " + std::to_string(status)), std::string::npos) << outcome.error;
+    EXPECT_NE(outcome.error.find("POST x answered " + std::to_string(status)), std::string::npos)
+        << outcome.error;
   }
 }
 
@@ -197,14 +207,17 @@ TEST(OutcomeOfResponse, HonoursRetryAfterOnlyFor429And5xx) {
 }
 
 TEST(OutcomeOfResponse, QuotesTheStartOfTheBodyOnOneLine) {
-  const HandlerOutcome outcome = OutcomeOfResponse("POST x", Response(422, "unknown order\n" + std::string(500, 'x')));
-  EXPECT_NE(outcome.error.find("POST x answered 422: unknown order x"), std::string::npos) << outcome.error;
+  const HandlerOutcome outcome =
+      OutcomeOfResponse("POST x", Response(422, "unknown order\n" + std::string(500, 'x')));
+  EXPECT_NE(outcome.error.find("POST x answered 422: unknown order x"), std::string::npos)
+      << outcome.error;
   EXPECT_EQ(outcome.error.find('\n'), std::string::npos);
   EXPECT_LT(outcome.error.size(), 300u);
 }
 
 TEST(OutcomeOfResponse, SaysRedirectsAreNotFollowed) {
-  EXPECT_NE(OutcomeOfResponse("POST x", Response(302)).error.find("redirects are not followed"), std::string::npos);
+  EXPECT_NE(OutcomeOfResponse("POST x", Response(302)).error.find("redirects are not followed"),
+            std::string::npos);
 }
 
 TEST(HttpPostHandler, RejectsAnInvalidWhsecSecretAtConstruction) {
@@ -218,7 +231,9 @@ TEST_F(HttpPostHandlerTest, PostsTheSignedEventAndIsDoneOn200) {
   StartTarget([](const ServerRequest&) { return Answer(200); });
   HttpPostHandler handler(HandlerSettings{"shop", {}, {}}, Spec("raw-secret"));
   EXPECT_EQ(handler.phase(), HandlerPhase::kOutside);
-  const auto now = std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now =
+      std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   const HandlerOutcome outcome = Call(handler);
   EXPECT_EQ(outcome.kind, Kind::kDone) << outcome.error;
   const std::vector<ServerRequest> requests = Requests();
@@ -257,7 +272,8 @@ TEST_F(HttpPostHandlerTest, RetriesAfterWhatRetryAfterSaysOn503) {
   const HandlerOutcome outcome = Call(handler);
   EXPECT_EQ(outcome.kind, Kind::kRetry);
   EXPECT_EQ(outcome.retry_after, seconds(7));
-  EXPECT_NE(outcome.error.find("POST http://127.0.0.1:" + std::to_string(server_->port()) + "/paypro answered 503"),
+  EXPECT_NE(outcome.error.find("POST http://127.0.0.1:" + std::to_string(server_->port()) +
+                               "/paypro answered 503"),
             std::string::npos)
       << outcome.error;
 }

@@ -85,17 +85,20 @@ TEST(MirrorTables, WritePaymentFieldsAsSqlTextWithTimestampsInUtc) {
 TEST(MirrorTables, UpsertBindsEveryValueAndOnlyMovesForward) {
   const MirrorTable& table = *FindMirrorTable(ResourceKind::kRefund);
   const std::string sql = BuildMirrorUpsert(table);
-  EXPECT_EQ(sql.find("INSERT INTO paypro_mirror_refunds (id, payment, amount, state, created_at, resource,"
-                     " last_event_id, last_event_type, last_event_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb,"
-                     " $7, $8, $9::timestamptz) ON CONFLICT (id) DO UPDATE SET payment = EXCLUDED.payment,"),
-            0u)
+  EXPECT_EQ(
+      sql.find(
+          "INSERT INTO paypro_mirror_refunds (id, payment, amount, state, created_at, resource,"
+          " last_event_id, last_event_type, last_event_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb,"
+          " $7, $8, $9::timestamptz) ON CONFLICT (id) DO UPDATE SET payment = EXCLUDED.payment,"),
+      0u)
       << sql;
   EXPECT_EQ(sql.find("$10"), std::string::npos) << sql;
-  EXPECT_NE(sql.find(" WHERE paypro_mirror_refunds.last_event_at < EXCLUDED.last_event_at"
-                     " OR (paypro_mirror_refunds.last_event_at = EXCLUDED.last_event_at"
-                     " AND paypro_mirror_refunds.last_event_id COLLATE \"C\" < EXCLUDED.last_event_id"
-                     " COLLATE \"C\")"),
-            std::string::npos)
+  EXPECT_NE(
+      sql.find(" WHERE paypro_mirror_refunds.last_event_at < EXCLUDED.last_event_at"
+               " OR (paypro_mirror_refunds.last_event_at = EXCLUDED.last_event_at"
+               " AND paypro_mirror_refunds.last_event_id COLLATE \"C\" < EXCLUDED.last_event_id"
+               " COLLATE \"C\")"),
+      std::string::npos)
       << sql;
 }
 

@@ -123,15 +123,18 @@ TEST(SecretReader, ReportsFileErrorsAtSecretFileKey) {
   const TempDir dir;
   const std::string config_file = (dir.path() / "config.yaml").string();
   EXPECT_EQ(ErrorOf("key:\n  secret_file: nope\n", config_file),
-            "config.yaml:2: key.secret_file: cannot read " + (dir.path() / "nope").string() +
+            config_file + ":2: key.secret_file: cannot read " + (dir.path() / "nope").string() +
                 ": No such file or directory");
   const std::string empty = dir.Write("empty", "");
   EXPECT_EQ(ErrorOf("key: {secret_file: " + empty + "}\n"),
             "config.yaml:1: key.secret_file: " + empty + " is empty");
   EXPECT_EQ(ErrorOf("key: {secret_file: ''}\n"),
             "config.yaml:1: key.secret_file: must not be empty");
-  EXPECT_EQ(ErrorOf("key: {}\n"), "config.yaml:1: key.secret_file: is required");
-  EXPECT_EQ(ErrorOf("key: {secret_file: a, file: b}\n"), "config.yaml:1: key.file: unknown key");
+  EXPECT_EQ(ErrorOf("key: {}\n"), "config.yaml:1: key: expected a string or { secret_file: NAME }");
+  EXPECT_EQ(ErrorOf("key: {secret_file: a, file: b}\n"),
+            "config.yaml:1: key: expected a string or { secret_file: NAME }");
+  EXPECT_EQ(ErrorOf("key: {secretfile: a}\n"),
+            "config.yaml:1: key: expected a string or { secret_file: NAME }");
 }
 
 TEST(SecretReader, RejectsEmptyAndMisshapenSecrets) {
@@ -185,6 +188,7 @@ TEST(SecretReader, NeverPutsSecretValuesInErrors) {
   const auto env = FakeEnv({{"CREDENTIALS_DIRECTORY", dir.path().string()}});
   for (const std::string& yaml :
        {"key: {secret_file: " + huge + "}\n", std::string("key: {secret_file: blank}\n"),
+        std::string("key: {SECRET-KEY: 1}\n"), std::string("key: {secret_file: a, SECRET: 1}\n"),
         std::string("key: [SECRET-INLINE]\n"), std::string("key: {secret_file: [SECRET]}\n")}) {
     const std::string detail = ErrorOf(yaml, "config.yaml", env);
     EXPECT_NE(detail, "(read without error)") << yaml;

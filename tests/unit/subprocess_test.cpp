@@ -34,8 +34,8 @@ TEST(RunSubprocess, CapturesStdoutAndStderrApart) {
 }
 
 TEST(RunSubprocess, KeepsTheStartOfHugeOutputAndCountsTheRest) {
-  const SubprocessResult result =
-      RunShell("head -c 1048576 /dev/zero | tr '\\0' x; head -c 1048576 /dev/zero | tr '\\0' y >&2");
+  const SubprocessResult result = RunShell(
+      "head -c 1048576 /dev/zero | tr '\\0' x; head -c 1048576 /dev/zero | tr '\\0' y >&2");
   EXPECT_TRUE(result.succeeded());
   EXPECT_EQ(result.out.kept, std::string(8192, 'x'));
   EXPECT_EQ(result.out.total_bytes, 1048576u);
@@ -66,8 +66,8 @@ TEST(RunSubprocess, SurvivesAChildThatIgnoresItsStdin) {
 TEST(RunSubprocess, ClosesDescriptorsTheChildShouldNotSee) {
   const int leaked = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC, as Asio's sockets
   ASSERT_GE(leaked, 3);
-  const SubprocessResult result =
-      RunShell("if [ -e /proc/$$/fd/" + std::to_string(leaked) + " ]; then echo open; else echo closed; fi");
+  const SubprocessResult result = RunShell("if [ -e /proc/$$/fd/" + std::to_string(leaked) +
+                                           " ]; then echo open; else echo closed; fi");
   ::close(leaked);
   EXPECT_EQ(result.out.kept, "closed\n");
 }

@@ -39,7 +39,8 @@ std::string ErrorOf(const std::string& yaml, std::vector<std::string> patterns =
 
 // The one operand of the only condition of `when: {payload.x: {eq: <value>}}`.
 FieldValue OperandOf(const std::string& value) {
-  const auto conditions = Read("when: {payload.amount: {eq: " + value + "}}");
+  // Block style: `${NAME}` would open a flow map inside { }.
+  const auto conditions = Read("when:\n  payload.amount:\n    eq: " + value + "\n");
   EXPECT_TRUE(conditions.ok()) << value;
   if (!conditions.ok() || conditions->size() != 1) return {};
   EXPECT_EQ((*conditions)[0].operands.size(), 1u);
@@ -189,12 +190,12 @@ TEST(WhenReader, RejectsMisshapenOperands) {
   EXPECT_EQ(ErrorOf("when:\n  id:\n    in:\n      - a\n      - {b: c}\n"),
             "config.yaml:5: handlers[0].when.id.in[1]: expected a single value (a number, "
             "string, true, false or null)");
-  EXPECT_EQ(ErrorOf("when:\n  id: {eq: ${UNSET}}\n"),
-            "config.yaml:2: handlers[0].when.id.eq: environment variable UNSET is not set");
+  EXPECT_EQ(ErrorOf("when:\n  id:\n    eq: ${UNSET}\n"),
+            "config.yaml:3: handlers[0].when.id.eq: environment variable UNSET is not set");
 }
 
 TEST(WhenReader, NeverPutsExpandedValuesInErrors) {
-  EXPECT_EQ(ErrorOf("when:\n  id: {exists: ${TOKEN}}\n").find("SECRET"), std::string::npos);
+  EXPECT_EQ(ErrorOf("when:\n  id:\n    exists: ${TOKEN}\n").find("SECRET"), std::string::npos);
   EXPECT_EQ(ErrorOf("when:\n  id: {'SECRET op': 1}\n").find("SECRET"), std::string::npos);
   EXPECT_EQ(ErrorOf("when:\n  'SECRET path': {eq: 1}\n").find("SECRET"), std::string::npos);
 }
