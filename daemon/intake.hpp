@@ -9,6 +9,7 @@
 #include "core/http_message.hpp"
 #include "core/result.hpp"
 #include "core/secret.hpp"
+#include "paypro/posted_event.hpp"
 
 namespace webhookd {
 
@@ -20,8 +21,7 @@ struct IntakeSettings {
 
 /// A call that passed every check: ready for the inbox.
 struct AcceptedWebhook {
-  std::string event_id;
-  std::string event_type;  ///< as posted; "" when absent
+  PostedEvent event;
   std::string body;
 };
 
@@ -31,13 +31,5 @@ struct AcceptedWebhook {
 /// the signature before parsing means unauthenticated bodies are never parsed.
 /// Takes the request by value to move its body out.
 Result<AcceptedWebhook> DecideIntake(ServerRequest request, const IntakeSettings& settings, int64_t now);
-
-/// The id and type of a posted Event object. The body must be a JSON object
-/// with exactly one `id`, a string that IsValidEventId accepts.
-struct PostedEvent {
-  std::string id;
-  std::string event_type;
-};
-Result<PostedEvent> ParsePostedEvent(std::string_view body);
 
 }  // namespace webhookd

@@ -35,15 +35,14 @@ HttpHandler MakeWebhookHandler(const Snapshot<Config>& current, InboxWriter& inb
       stats.Count(response.status);
       return respond(response);
     }
-    std::string event_id = accepted->event_id;
+    std::string event_id = accepted->event.id;
     auto on_stored = [respond, &stats, event_id, peer](Status stored) {
       const ServerResponse response = stored ? OkResponse("stored") : ErrorResponse(stored.error());
       spdlog::debug("webhook from {}: {} event {}", peer, response.status, event_id);
       stats.Count(response.status);
       respond(response);
     };
-    Status queued = inbox.Submit(
-        InboxItem{std::move(accepted->event_id), std::move(accepted->event_type), std::move(accepted->body), on_stored});
+    Status queued = inbox.Submit(InboxItem{std::move(accepted->event), std::move(accepted->body), on_stored});
     if (!queued) on_stored(queued);
   };
 }

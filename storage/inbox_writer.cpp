@@ -14,17 +14,26 @@ namespace {
 constexpr auto kReconnectPause = std::chrono::milliseconds(500);
 
 std::string BuildInsert(pqxx::work& tx, const std::vector<InboxItem>& batch) {
-  std::string sql = "INSERT INTO paypro_events (event_id, event_type, raw_body) VALUES ";
+  std::string sql =
+      "INSERT INTO paypro_events (event_id, event_type, resource_id, paypro_created_at, raw_body) VALUES ";
   size_t size = sql.size() + 32;
-  for (const InboxItem& item : batch) size += item.body.size() + item.event_id.size() + item.event_type.size() + 16;
+  for (const InboxItem& item : batch) size += item.body.size() + 128;
   sql.reserve(size);
+  // Empty hints become NULL; created_at was checked as RFC 3339 at intake,
+  // so the cast cannot fail the batch.
+  const auto optional = [&](const std::string& text) { return text.empty() ? std::string("NULL") : tx.quote(text); };
   for (size_t i = 0; i < batch.size(); ++i) {
+    const PostedEvent& event = batch[i].event;
     if (i > 0) sql += ',';
     sql += '(';
-    sql += tx.quote(batch[i].event_id);
+    sql += tx.quote(event.id);
     sql += ',';
-    sql += tx.quote(batch[i].event_type);
+    sql += tx.quote(event.event_type);
     sql += ',';
+    sql += optional(event.resource_id);
+    sql += ',';
+    sql += optional(event.created_at);
+    sql += "::timestamptz,";
     sql += tx.quote(batch[i].body);
     sql += ')';
   }

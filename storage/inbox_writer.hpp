@@ -14,13 +14,13 @@
 #include "core/secret.hpp"
 #include "core/result.hpp"
 #include "core/work_signal.hpp"
+#include "paypro/posted_event.hpp"
 
 namespace webhookd {
 
 /// A webhook whose signature held, waiting to be stored.
 struct InboxItem {
-  std::string event_id;
-  std::string event_type;  ///< as posted; PayPro's copy replaces it on verification
+  PostedEvent event;  ///< id and hints as posted; PayPro's copy replaces the hints
   std::string body;
   /// Called from a writer thread: Ok once the row is committed (new or
   /// duplicate), kUnavailable when it could not be.

@@ -49,7 +49,7 @@ CREATE INDEX paypro_events_to_process ON paypro_events (next_attempt_at)
 CREATE INDEX paypro_events_newest ON paypro_events (seq DESC);
 -- Ordering: the unfinished events of a resource, oldest first.
 CREATE INDEX paypro_events_open_by_resource ON paypro_events (resource_id, paypro_created_at, seq)
-  WHERE state IN ('verified', 'failed');
+  WHERE state IN ('received', 'verified', 'failed');
 
 -- One row per (event, outside handler): at-least-once delivery with retries.
 CREATE TABLE paypro_handler_runs (

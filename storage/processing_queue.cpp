@@ -10,9 +10,11 @@ std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int 
       "SELECT e.event_id, e.verified_body, e.attempts FROM paypro_events e"
       " WHERE e.state IN ('verified', 'failed') AND NOT e.db_done AND e.next_attempt_at <= now()"
       // Events about one resource go in PayPro's order: none while an
-      // earlier one is unfinished (pending, retrying, or with handler runs open).
+      // earlier one is unfinished (not yet verified, pending, retrying, or
+      // with handler runs open). Unverified rows carry the resource id and
+      // time from their signed posted body until PayPro's copy replaces them.
       "   AND NOT EXISTS (SELECT 1 FROM paypro_events p"
-      "     WHERE p.resource_id = e.resource_id AND p.state IN ('verified', 'failed')"
+      "     WHERE p.resource_id = e.resource_id AND p.state IN ('received', 'verified', 'failed')"
       "       AND (p.paypro_created_at, p.seq) < (e.paypro_created_at, e.seq))"
       " ORDER BY e.next_attempt_at LIMIT $1 FOR UPDATE OF e SKIP LOCKED",
       limit);

@@ -60,7 +60,7 @@ class Outcomes {
 std::string EventId(int n) { return fmt::format("EVT{:06}", n); }
 
 InboxItem Item(const std::string& event_id, Outcomes& outcomes) {
-  return InboxItem{event_id, "payment.paid", fmt::format(R"({{"id":"{}","event_type":"payment.paid"}})", event_id),
+  return InboxItem{PostedEvent{event_id, "payment.paid", "", ""}, fmt::format(R"({{"id":"{}","event_type":"payment.paid"}})", event_id),
                    outcomes.Callback()};
 }
 
@@ -136,9 +136,9 @@ TEST_F(InboxWriterPgTest, DuplicateOfAStoredEventIsOkAndKeepsTheFirstBody) {
   Outcomes outcomes;
   InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
   writer.Start();
-  ASSERT_TRUE(writer.Submit(InboxItem{"EVFIRST1", "payment.paid", R"({"id":"EVFIRST1","n":1})", outcomes.Callback()}));
+  ASSERT_TRUE(writer.Submit(InboxItem{PostedEvent{"EVFIRST1", "payment.paid", "", ""}, R"({"id":"EVFIRST1","n":1})", outcomes.Callback()}));
   ASSERT_TRUE(outcomes.WaitFor(1));
-  ASSERT_TRUE(writer.Submit(InboxItem{"EVFIRST1", "payment.paid", R"({"id":"EVFIRST1","n":2})", outcomes.Callback()}));
+  ASSERT_TRUE(writer.Submit(InboxItem{PostedEvent{"EVFIRST1", "payment.paid", "", ""}, R"({"id":"EVFIRST1","n":2})", outcomes.Callback()}));
   ASSERT_TRUE(outcomes.WaitFor(2));
   writer.Stop();
   EXPECT_EQ(outcomes.ok(), 2u);

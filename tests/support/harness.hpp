@@ -59,6 +59,7 @@ class Daemon {
   /// Posts `body` signed with `secret` at `timestamp` (now when 0).
   ClientResponse PostSigned(const std::string& body, const std::string& secret = kWebhookSecret,
                             int64_t timestamp = 0);
+  /// Thread-safe: each call has its own connection.
   ClientResponse Post(const ClientRequest& request);
   ClientResponse AdminGet(const std::string& path);
   /// How often the audit log handler logged `event_id`.
@@ -74,7 +75,6 @@ class Daemon {
   std::string config_path_;
   std::string log_path_;
   std::unique_ptr<ChildProcess> process_;
-  std::unique_ptr<HttpClient> client_;
 };
 
 /// Runs paypro-webhookd with `args` and returns {exit code, output}.

@@ -38,7 +38,7 @@ class IntakeTest : public ::testing::Test {
 
   Error Refused(ServerRequest request) {
     Result<AcceptedWebhook> verdict = DecideIntake(std::move(request), settings_, kNow);
-    EXPECT_FALSE(verdict.ok()) << "accepted " << (verdict.ok() ? verdict->event_id : "");
+    EXPECT_FALSE(verdict.ok()) << "accepted " << (verdict.ok() ? verdict->event.id : "");
     return verdict.ok() ? Error{ErrorCode::kInternal, "accepted", ""} : verdict.error();
   }
 
@@ -61,16 +61,16 @@ TEST_F(IntakeTest, AcceptsSignedEventAndMovesBodyUnchanged) {
   const std::string body = ReadSample("payment.paid.json");
   Result<AcceptedWebhook> verdict = DecideIntake(Signed(body), settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
-  EXPECT_EQ(verdict->event_id, "EVYK7KCFJAXA23UKSG");
-  EXPECT_EQ(verdict->event_type, "payment.paid");
+  EXPECT_EQ(verdict->event.id, "EVYK7KCFJAXA23UKSG");
+  EXPECT_EQ(verdict->event.event_type, "payment.paid");
   EXPECT_EQ(verdict->body, body);
 }
 
 TEST_F(IntakeTest, AcceptsEventWithoutEventType) {
   Result<AcceptedWebhook> verdict = DecideIntake(Signed(R"({"id":"EVAAAA1111"})"), settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
-  EXPECT_EQ(verdict->event_id, "EVAAAA1111");
-  EXPECT_EQ(verdict->event_type, "");
+  EXPECT_EQ(verdict->event.id, "EVAAAA1111");
+  EXPECT_EQ(verdict->event.event_type, "");
 }
 
 TEST_F(IntakeTest, AcceptsSignatureOfAnyConfiguredSecret) {
@@ -86,7 +86,7 @@ TEST_F(IntakeTest, IgnoresQueryStringInPath) {
   request.target = "/webhooks/paypro?attempt=2";
   Result<AcceptedWebhook> verdict = DecideIntake(std::move(request), settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
-  EXPECT_EQ(verdict->event_id, "EVAAAA1111");
+  EXPECT_EQ(verdict->event.id, "EVAAAA1111");
 }
 
 TEST_F(IntakeTest, AcceptsHeaderNamesInAnyCase) {
