@@ -45,7 +45,9 @@ Result<PostedEvent> ParsePostedEvent(std::string_view body) {
       if (field.value.get_string().get(id) != simdjson::SUCCESS) return BadBody("id is not a string");
       event.id = std::string(id);
     } else if (field.key == "event_type") {
-      event.event_type = StringOr(field.value);
+      std::string_view type;
+      if (field.value.get_string().get(type) != simdjson::SUCCESS) return BadBody("event_type is not a string");
+      event.event_type = std::string(type);
     } else if (field.key == "created_at") {
       event.created_at = StringOr(field.value);
       if (!ParseRfc3339(event.created_at)) event.created_at.clear();

@@ -20,7 +20,8 @@ struct PostedEvent {
 };
 
 /// The body must be a JSON object with exactly one `id`, a string that
-/// IsValidEventId accepts; kBadRequest otherwise.
+/// IsValidEventId accepts, and an `event_type`, if any, that is a string;
+/// kBadRequest otherwise.
 Result<PostedEvent> ParsePostedEvent(std::string_view body);
 
 }  // namespace webhookd
