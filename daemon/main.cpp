@@ -11,6 +11,7 @@
 #include "daemon/cli.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/operator_commands.hpp"
+#include "daemon/sql_check.hpp"
 #include "daemon/logging.hpp"
 #include "handlers/handler_factory.hpp"
 
@@ -48,9 +49,15 @@ int main(int argc, char** argv) {
       break;
   }
   auto config = LoadConfigFile(command->config_path, env);
+  std::optional<DispatchTable> table;
   if (config) {
     // Handler definitions are part of a valid config.
-    if (auto table = BuildDispatchTable(config->handlers); !table) config = table.take_error();
+    auto built = BuildDispatchTable(config->handlers);
+    if (built) {
+      table = std::move(*built);
+    } else {
+      config = built.take_error();
+    }
   }
   if (!config) {
     fmt::print(stderr, "paypro-webhookd: invalid configuration: {}\n", config.error().detail);
@@ -58,6 +65,10 @@ int main(int argc, char** argv) {
   }
   switch (command->mode) {
     case CommandLine::Mode::kCheckConfig:
+      if (auto checked = CheckSqlStatements(*config, *table); !checked) {
+        fmt::print(stderr, "paypro-webhookd: {}\n", checked.error().detail);
+        return checked.error().code == ErrorCode::kConfig ? kExitConfig : kExitFailure;
+      }
       fmt::print("{}: configuration is valid\n", command->config_path);
       return kExitOk;
     case CommandLine::Mode::kShowEvent:

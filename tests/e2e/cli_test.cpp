@@ -111,3 +111,25 @@ TEST(Cli, ShowAndListEventsReadTheStoredRecords) {
 
 }  // namespace
 }  // namespace webhookd::testing
+
+namespace webhookd::testing {
+namespace {
+
+TEST(Cli, CheckConfigHasPostgreSqlPrepareEverySqlHandler) {
+  TempDir dir;
+  TestDatabase database;
+  const std::string base = std::string(kValidConfig).substr(0, std::string(kValidConfig).find("database:")) +
+                           "database:\n  url: " + database.url() + "\nhandlers:\n  - name: mark-paid\n    on: [payment.paid]\n";
+  WriteFile(dir.File("bad.yaml"), base + "    sql: \"UPDATE no_such_table SET paid = true WHERE id = :payload.id\"\n");
+  const auto [bad_code, bad] = RunDaemonCommand(dir, {"--config", dir.File("bad.yaml"), "--check-config"});
+  EXPECT_EQ(bad_code, 78) << bad;
+  EXPECT_NE(bad.find("handler mark-paid: PostgreSQL cannot prepare"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("no_such_table"), std::string::npos) << bad;
+
+  WriteFile(dir.File("good.yaml"), base + "    sql: \"SELECT :payload.id::text, :payload.amount::bigint\"\n");
+  const auto [good_code, good] = RunDaemonCommand(dir, {"--config", dir.File("good.yaml"), "--check-config"});
+  EXPECT_EQ(good_code, 0) << good;
+}
+
+}  // namespace
+}  // namespace webhookd::testing
