@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "handlers/rfc3339.hpp"
+
 namespace webhookd {
 
 namespace {
@@ -32,6 +34,13 @@ Commands (default: run the daemon):
       --limit N        at most N events (default 100)
   --retry-event ID     put a failed or dead event back in line now
   --retry-dead         put every dead event back in line now
+  --backfill           record events PayPro has but this database lacks (walks
+                       GET /events newest to oldest), process them, and exit
+      --since TIME     stop at events older than TIME (RFC 3339; default: where
+                       the last completed backfill ended, minus 10 minutes)
+      --until TIME     leave events newer than TIME alone
+      --dry-run        only count what would be recorded; change nothing
+      --json           print the summary as JSON on stdout
   --version            print the version
   --help               print this help
 )";
@@ -41,6 +50,7 @@ Result<CommandLine> ParseCommandLine(std::span<const std::string_view> args, con
   CommandLine command;
   std::optional<std::string> config_path;
   bool has_list_options = false;
+  bool has_backfill_options = false;
   const auto set_mode = [&](CommandLine::Mode mode) -> Status {
     if (command.mode != CommandLine::Mode::kRun) return Usage("give only one command");
     command.mode = mode;
@@ -89,6 +99,20 @@ Result<CommandLine> ParseCommandLine(std::span<const std::string_view> args, con
         return Usage("--limit needs a positive number");
       }
       has_list_options = true;
+    } else if (arg == "--backfill") {
+      status = set_mode(CommandLine::Mode::kBackfill);
+    } else if (arg == "--since" || arg == "--until") {
+      auto time = value();
+      if (!time) return time.take_error();
+      if (!ParseRfc3339(*time)) return Usage(std::string(arg) + " needs an RFC 3339 time like 2024-05-01T00:00:00Z");
+      (arg == "--since" ? command.since : command.until) = *time;
+      has_backfill_options = true;
+    } else if (arg == "--dry-run") {
+      command.dry_run = true;
+      has_backfill_options = true;
+    } else if (arg == "--json") {
+      command.json = true;
+      has_backfill_options = true;
     } else if (arg == "--version") {
       status = set_mode(CommandLine::Mode::kVersion);
     } else if (arg == "--help" || arg == "-h") {
@@ -100,6 +124,9 @@ Result<CommandLine> ParseCommandLine(std::span<const std::string_view> args, con
   }
   if (has_list_options && command.mode != CommandLine::Mode::kListEvents) {
     return Usage("--state and --limit go with --list-events");
+  }
+  if (has_backfill_options && command.mode != CommandLine::Mode::kBackfill) {
+    return Usage("--since, --until, --dry-run and --json go with --backfill");
   }
   command.config_path = config_path ? *config_path
                                     : env("PAYPRO_WEBHOOKD_CONFIG").value_or(std::string(kDefaultConfigPath));

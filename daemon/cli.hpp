@@ -20,12 +20,16 @@ inline constexpr int kExitUsage = 64;   ///< EX_USAGE: bad command line
 inline constexpr int kExitConfig = 78;  ///< EX_CONFIG: invalid configuration
 
 struct CommandLine {
-  enum class Mode { kRun, kCheckConfig, kShowEvent, kListEvents, kRetryEvent, kRetryDead, kVersion, kHelp };
+  enum class Mode { kRun, kCheckConfig, kShowEvent, kListEvents, kRetryEvent, kRetryDead, kBackfill, kVersion, kHelp };
   Mode mode = Mode::kRun;
   std::string config_path;  ///< --config, else $PAYPRO_WEBHOOKD_CONFIG, else the default
   std::string event_id;     ///< --show-event, --retry-event
   std::optional<std::string> state;  ///< --list-events --state
   int limit = 100;                   ///< --list-events --limit
+  std::optional<std::string> since;  ///< --backfill --since (RFC 3339)
+  std::optional<std::string> until;  ///< --backfill --until (RFC 3339)
+  bool dry_run = false;              ///< --backfill --dry-run
+  bool json = false;                 ///< --backfill --json
 };
 
 /// Parses the arguments after the program name. Errors are kBadRequest with

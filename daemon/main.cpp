@@ -1,6 +1,7 @@
 // paypro-webhookd: entry point.
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string_view>
@@ -8,6 +9,7 @@
 
 #include "config/config_loader.hpp"
 #include "core/version.hpp"
+#include "daemon/backfill_command.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/operator_commands.hpp"
@@ -79,6 +81,11 @@ int main(int argc, char** argv) {
       return RetryEventCommand(*config, command->event_id);
     case CommandLine::Mode::kRetryDead:
       return RetryDeadCommand(*config);
+    case CommandLine::Mode::kBackfill: {
+      ConfigureLogging(config->log);
+      BackfillOptions options{command->since, command->until, command->dry_run, isatty(STDERR_FILENO) == 1};
+      return RunBackfillCommand(*config, options, command->json);
+    }
     default:
       break;
   }

@@ -68,9 +68,26 @@ CREATE TABLE paypro_handler_runs (
 CREATE INDEX paypro_handler_runs_due ON paypro_handler_runs (next_attempt_at) WHERE state IN ('pending', 'failed');
 )sql";
 
+constexpr std::string_view kBackfillState = R"sql(
+-- Progress of --backfill walks, so an interrupted walk resumes where it was.
+CREATE TABLE paypro_backfill_state (
+  name            text PRIMARY KEY,   -- 'manual' (--backfill) or 'reconcile'
+  checkpoint      timestamptz,        -- newest event time covered by the last completed walk
+  run_key         text,               -- the bounds of the unfinished walk, if any
+  run_next_target text,               -- where the unfinished walk continues
+  run_newest      timestamptz,        -- newest event time the unfinished walk has seen
+  run_pages       integer NOT NULL DEFAULT 0,
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+-- Backfilled events wait with next_attempt_at = 'infinity' until their walk
+-- completes, then are released oldest first.
+CREATE INDEX paypro_events_held ON paypro_events (source) WHERE next_attempt_at = 'infinity';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "events inbox and handler runs", kEventsTable},
     Migration{2, "mirror tables", kMirrorTables},
+    Migration{3, "backfill state", kBackfillState},
 };
 
 Result<int> CurrentVersion(pqxx::connection_base& connection) {

@@ -15,9 +15,6 @@ namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 
-// scripts/test may point at other builds; by default, the binaries built with the tests.
-std::string SandboxBinary() { return BinaryPath("PAYPRO_SANDBOX_BIN", WEBHOOKD_SANDBOX_BIN); }
-std::string DaemonBinary() { return BinaryPath("PAYPRO_WEBHOOKD_BIN", WEBHOOKD_DAEMON_BIN); }
 
 Url LocalUrl(uint16_t port) { return *ParseUrl(fmt::format("http://127.0.0.1:{}", port)); }
 
@@ -34,6 +31,10 @@ simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::strin
 }
 
 }  // namespace
+
+// scripts/test may point at other builds; by default, the binaries built with the tests.
+std::string SandboxBinary() { return BinaryPath("PAYPRO_SANDBOX_BIN", WEBHOOKD_SANDBOX_BIN); }
+std::string DaemonBinary() { return BinaryPath("PAYPRO_WEBHOOKD_BIN", WEBHOOKD_DAEMON_BIN); }
 
 Sandbox::Sandbox(const TempDir& dir, std::vector<std::string> extra_args) {
   std::vector<std::string> argv = {SandboxBinary(), "serve", "--listen", "127.0.0.1:0", "--api-key", kApiKey,

@@ -77,6 +77,10 @@ class Daemon {
   std::unique_ptr<ChildProcess> process_;
 };
 
+/// Paths of the binaries under test.
+std::string DaemonBinary();
+std::string SandboxBinary();
+
 /// Runs paypro-webhookd with `args` and returns {exit code, output}.
 std::pair<int, std::string> RunDaemonCommand(const TempDir& dir, std::vector<std::string> args);
 
