@@ -97,7 +97,7 @@ TEST_F(Backfill, RecoversDroppedDeliveriesAndProcessesEachEventOnce) {
 
 TEST_F(Backfill, ResumesAfterBeingKilledWithoutSkippingOrRepeating) {
   ASSERT_TRUE(daemon_->Start()) << daemon_->Output();
-  sandbox_.CreateEvents(1500, "mixed");  // none delivered: everything comes from the list
+  sandbox_.CreateEvents(1000, "mixed");  // none delivered: everything comes from the list
   ASSERT_EQ(sandbox_.Post("/_sandbox/faults", R"({"list_latency_ms":300})").status, 200u);
   ChildProcess walk({DaemonBinary(), "--config", daemon_->config_path(), "--backfill"},
                     dir_.File("walk.log"),
@@ -108,14 +108,14 @@ TEST_F(Backfill, ResumesAfterBeingKilledWithoutSkippingOrRepeating) {
   walk.Wait(std::chrono::seconds(10));
   const int recorded = std::stoi(Count("SELECT count(*) FROM paypro_events"));
   EXPECT_GT(recorded, 0);
-  EXPECT_LT(recorded, 1500);
+  EXPECT_LT(recorded, 1000);
   EXPECT_EQ(Count("SELECT count(*) FROM effects"), "0") << "held until the walk completes";
 
   ASSERT_EQ(sandbox_.Post("/_sandbox/faults", R"({"list_latency_ms":0})").status, 200u);
   const auto [code, output] = RunBackfill();
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(output.find("\"resumed\":true") != std::string::npos) << output;
-  ExpectEveryEventProcessedOnce(1500);
+  ExpectEveryEventProcessedOnce(1000);
 }
 
 TEST_F(Backfill, HonoursSinceAndRateLimits) {
