@@ -20,6 +20,7 @@
 #include "daemon/verifier.hpp"
 #include "daemon/webhook_endpoint.hpp"
 #include "handlers/handler_factory.hpp"
+#include "storage/backfill_store.hpp"
 #include "storage/database.hpp"
 #include "storage/handler_runs.hpp"
 #include "storage/inbox_writer.hpp"
@@ -81,6 +82,9 @@ void AbandonRemovedHandlerRuns(const Config& config, const DispatchTable& table)
   try {
     if (const int count = AbandonRunsOfRemovedHandlers(**connection, OutsideHandlerNames(table)); count > 0) {
       spdlog::warn("{} handler runs are dead: their handlers are no longer configured", count);
+    }
+    if (const int held = HeldBackfillEvents(**connection); held > 0) {
+      spdlog::warn("{} events wait for an interrupted --backfill: run it again to finish and release them", held);
     }
   } catch (const std::exception& e) {
     spdlog::warn("handler runs not checked: {}", RedactPassword(e.what(), config.database.url));
