@@ -73,8 +73,8 @@ bool ConfigWatcher::Start() {
     spdlog::warn("config watcher: inotify unavailable ({}); reload with SIGHUP", std::strerror(errno));
     return false;
   }
-  std::string directory = std::filesystem::path(state_->path).parent_path().string();
-  if (directory.empty()) directory = ".";
+  const std::filesystem::path parent = std::filesystem::path(state_->path).parent_path();
+  const std::string directory = parent.empty() ? std::string(".") : parent.string();
   if (inotify_add_watch(fd, directory.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0) {
     spdlog::warn("config watcher: cannot watch {} ({}); reload with SIGHUP", directory, std::strerror(errno));
     close(fd);

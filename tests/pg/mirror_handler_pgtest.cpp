@@ -3,24 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "handlers/mirror_handler.hpp"
 #include "handlers/mirror_tables.hpp"
 #include "storage/migrations.hpp"
+#include "tests/support/test_data.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace webhookd::testing {
 namespace {
-
-std::string ReadEvent(const std::string& name) {
-  std::ifstream in(std::string(TEST_DATA_DIR) + "/events/" + name + ".json");
-  EXPECT_TRUE(in) << name;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Replaces every `from` in `text`; fails the test when there is none, so a
 // sample file that changes cannot quietly turn a test into a no-op.
@@ -35,7 +26,7 @@ std::string Replace(std::string text, std::string_view from, std::string_view to
 // payment.paid.json re-dated and re-identified as another event on the same payment.
 std::string PaymentEvent(std::string_view event_id, std::string_view type,
                          std::string_view created_at, std::string_view state) {
-  std::string json = Replace(ReadEvent("payment.paid"), "EVYK7KCFJAXA23UKSG", event_id);
+  std::string json = Replace(ReadSampleEvent("payment.paid.json"), "EVYK7KCFJAXA23UKSG", event_id);
   json =
       Replace(json, R"("event_type": "payment.paid")", fmt::format(R"("event_type": "{}")", type));
   json = Replace(json, R"("created_at": "2023-06-30T12:44:36Z")",
@@ -132,7 +123,7 @@ class MirrorEachKindPgTest : public MirrorHandlerPgTest,
 
 TEST_P(MirrorEachKindPgTest, UpsertsTypedColumnsAndPayload) {
   const Sample& sample = GetParam();
-  const std::string json = ReadEvent(sample.file);
+  const std::string json = ReadSampleEvent(sample.file + ".json");
   ApplyOk(json);
 
   ASSERT_EQ(RowsInAllMirrorTables(), 1);
@@ -190,7 +181,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST_F(MirrorHandlerPgTest, StoresPaymentAmountAndStateTyped) {
-  ApplyOk(ReadEvent("payment.paid"));
+  ApplyOk(ReadSampleEvent("payment.paid.json"));
   EXPECT_EQ(Payment("amount"), "1000");
   EXPECT_EQ(Payment("pg_typeof(amount)"), "bigint");
   EXPECT_EQ(Payment("state"), "paid");
@@ -200,7 +191,7 @@ TEST_F(MirrorHandlerPgTest, StoresPaymentAmountAndStateTyped) {
 }
 
 TEST_F(MirrorHandlerPgTest, OlderEventArrivingLateDoesNotRollStateBack) {
-  ApplyOk(ReadEvent("payment.paid"));
+  ApplyOk(ReadSampleEvent("payment.paid.json"));
   ApplyOk(PaymentEvent("EVCREATED0001", "payment.created", "2023-06-30T12:40:11Z", "open"));
   EXPECT_EQ(Payment("state"), "paid");
   EXPECT_EQ(Payment("resource ->> 'state'"), "paid");
@@ -211,7 +202,7 @@ TEST_F(MirrorHandlerPgTest, OlderEventArrivingLateDoesNotRollStateBack) {
 TEST_F(MirrorHandlerPgTest, NewerEventUpdatesTheRow) {
   ApplyOk(PaymentEvent("EVCREATED0001", "payment.created", "2023-06-30T12:40:11Z", "open"));
   EXPECT_EQ(Payment("state"), "open");
-  ApplyOk(ReadEvent("payment.paid"));
+  ApplyOk(ReadSampleEvent("payment.paid.json"));
   EXPECT_EQ(Payment("state"), "paid");
   EXPECT_EQ(Payment("resource ->> 'state'"), "paid");
   EXPECT_EQ(Payment("last_event_type"), "payment.paid");
@@ -237,7 +228,7 @@ TEST_F(MirrorHandlerPgTest, SameInstantGoesToTheGreaterEventIdWhateverTheOrder) 
 }
 
 TEST_F(MirrorHandlerPgTest, RedeliveredEventChangesNothing) {
-  const std::string json = ReadEvent("payment.paid");
+  const std::string json = ReadSampleEvent("payment.paid.json");
   ApplyOk(json);
   const std::string updated_at = Payment("updated_at");
   ApplyOk(json);
@@ -246,7 +237,8 @@ TEST_F(MirrorHandlerPgTest, RedeliveredEventChangesNothing) {
 }
 
 TEST_F(MirrorHandlerPgTest, UnknownResourceKindDoesNothing) {
-  ApplyOk(Replace(ReadEvent("payment.paid"), R"("type": "payment")", R"("type": "widget")"));
+  ApplyOk(
+      Replace(ReadSampleEvent("payment.paid.json"), R"("type": "payment")", R"("type": "widget")"));
   ApplyOk(
       R"({"id": "EVNOPAYLOAD01", "event_type": "payment.paid", "created_at": "2023-06-30T12:44:36Z"})");
   EXPECT_EQ(RowsInAllMirrorTables(), 0);
@@ -254,16 +246,16 @@ TEST_F(MirrorHandlerPgTest, UnknownResourceKindDoesNothing) {
 
 TEST_F(MirrorHandlerPgTest, PayloadThatJsonbRefusesIsRetried) {
   const HandlerOutcome outcome =
-      Apply(Replace(ReadEvent("payment.paid"), "Test Payment", R"(Test\u0000Payment)"));
+      Apply(Replace(ReadSampleEvent("payment.paid.json"), "Test Payment", R"(Test\u0000Payment)"));
   EXPECT_EQ(outcome.kind, HandlerOutcome::Kind::kRetry);
   EXPECT_NE(outcome.error.find("paypro_mirror_payments"), std::string::npos) << outcome.error;
   // The connection is usable again once the caller has rolled back.
-  ApplyOk(ReadEvent("payment.paid"));
+  ApplyOk(ReadSampleEvent("payment.paid.json"));
   EXPECT_EQ(Payment("state"), "paid");
 }
 
 TEST_F(MirrorHandlerPgTest, TimestampThatIsNotRfc3339IsStoredAsNull) {
-  ApplyOk(Replace(ReadEvent("payment.paid"), R"("paid_at": "2023-06-30T12:44:35Z")",
+  ApplyOk(Replace(ReadSampleEvent("payment.paid.json"), R"("paid_at": "2023-06-30T12:44:35Z")",
                   R"("paid_at": "yesterday")"));
   EXPECT_EQ(Payment("paid_at"), "<null>");
   EXPECT_EQ(Payment("resource ->> 'paid_at'"), "yesterday");
@@ -271,7 +263,7 @@ TEST_F(MirrorHandlerPgTest, TimestampThatIsNotRfc3339IsStoredAsNull) {
 }
 
 TEST_F(MirrorHandlerPgTest, WritesOnlyInsideTheCallersTransaction) {
-  const std::string json = ReadEvent("payment.paid");
+  const std::string json = ReadSampleEvent("payment.paid.json");
   auto event = DecodeEvent(json);
   auto fields = EventFields::Parse(json);
   ASSERT_TRUE(event && fields);

@@ -101,7 +101,10 @@ bool Daemon::Start() {
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{DaemonBinary(), "--config", config_path_}, log_path_,
       std::map<std::string, std::string>{{"TEST_PAYPRO_API_KEY", kApiKey}, {"TEST_PAYPRO_WEBHOOK_SECRET", kWebhookSecret}});
-  HttpClient admin(LocalUrl(admin_port_), HttpClientOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(2000)});
+  HttpClientOptions quick;
+  quick.connect_timeout = std::chrono::milliseconds(500);
+  quick.request_timeout = std::chrono::milliseconds(2000);
+  HttpClient admin(LocalUrl(admin_port_), quick);
   return Eventually(
       [&] {
         if (!process_->running()) return true;

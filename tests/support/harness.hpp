@@ -35,6 +35,7 @@ class Sandbox {
 };
 
 struct DaemonOptions {
+  DaemonOptions(std::string database, std::string api) : database_url(std::move(database)), api_base(std::move(api)) {}
   std::string database_url;
   std::string api_base;
   std::string extra_yaml;  ///< appended to the generated config (e.g. more sections)

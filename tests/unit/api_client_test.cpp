@@ -6,26 +6,18 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "core/http_server.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace webhookd {
 namespace {
 
+using testing::ReadSampleEvent;
 using std::chrono::seconds;
-
-std::string ReadSample(const std::string& name) {
-  std::ifstream file(std::string(TEST_DATA_DIR) + "/events/" + name);
-  EXPECT_TRUE(file.good()) << name;
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 ClientResponse Answer(unsigned status, std::string body = {}) {
   ClientResponse response;
@@ -36,7 +28,7 @@ ClientResponse Answer(unsigned status, std::string body = {}) {
 }
 
 TEST(ClassifyEventFetch, Status200IsFoundWithTheBody) {
-  const std::string body = ReadSample("payment.paid.json");
+  const std::string body = ReadSampleEvent("payment.paid.json");
   const EventFetch fetch = ClassifyEventFetch(Answer(200, body));
   EXPECT_EQ(fetch.verdict, FetchVerdict::kFound);
   EXPECT_EQ(fetch.status, 200u);
@@ -136,7 +128,7 @@ TEST(PayProApi, FetchEventSendsBearerKeyToEventsPath) {
       seen = request;
     }
     ServerResponse response;
-    response.body = ReadSample("payment.paid.json");
+    response.body = ReadSampleEvent("payment.paid.json");
     respond(std::move(response));
   });
   ASSERT_TRUE(server.Start().ok());
@@ -155,7 +147,7 @@ TEST(PayProApi, FetchEventSendsBearerKeyToEventsPath) {
   io_thread.join();
 
   EXPECT_EQ(fetch.verdict, FetchVerdict::kFound) << fetch.detail;
-  EXPECT_EQ(fetch.body, ReadSample("payment.paid.json"));
+  EXPECT_EQ(fetch.body, ReadSampleEvent("payment.paid.json"));
   std::lock_guard lock(mutex);
   EXPECT_EQ(seen.method, "GET");
   EXPECT_EQ(seen.target, "/v1/events/EVYK7KCFJAXA23UKSG");

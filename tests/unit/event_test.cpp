@@ -3,23 +3,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/support/test_data.hpp"
 
 namespace webhookd {
 namespace {
 
-std::string ReadSample(const std::string& name) {
-  std::ifstream file(std::string(TEST_DATA_DIR) + "/events/" + name);
-  EXPECT_TRUE(file.good()) << name;
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+using testing::ReadSampleEvent;
 
 Event DecodeSample(const std::string& name) {
-  const std::string json = ReadSample(name);
+  const std::string json = ReadSampleEvent(name);
   Result<Event> event = DecodeEvent(json);
   EXPECT_TRUE(event.ok()) << name << ": " << (event.ok() ? "" : event.error().detail);
   if (!event.ok()) return Event{};
@@ -316,8 +310,8 @@ TEST(DecodeEvent, RejectsTypedPayloadFieldsOfTheWrongType) {
 }
 
 TEST(DecodeEvent, ReturnsIndependentEventsFromOneThread) {
-  Result<Event> first = DecodeEvent(ReadSample("payment.paid.json"));
-  Result<Event> second = DecodeEvent(ReadSample("payout.paid.json"));
+  Result<Event> first = DecodeEvent(ReadSampleEvent("payment.paid.json"));
+  Result<Event> second = DecodeEvent(ReadSampleEvent("payout.paid.json"));
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(std::get<Payment>(first->resource).description, "Test Payment");

@@ -12,19 +12,19 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
-#include <fstream>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/http_server.hpp"
+#include "tests/support/loopback_connections.hpp"
 
 namespace webhookd {
 namespace {
 
+using testing::CountConnections;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
@@ -83,24 +83,6 @@ class RawConnection {
   bool connected_ = false;
   bool closed_ = false;
 };
-
-// TCP sockets on loopback with `port` at either end, LISTEN excluded.
-int CountConnections(uint16_t port) {
-  std::ifstream table("/proc/net/tcp");
-  std::string line;
-  std::getline(table, line);
-  int count = 0;
-  while (std::getline(table, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, remote, state;
-    fields >> slot >> local >> remote >> state;
-    const auto port_of = [](const std::string& address) {
-      return static_cast<uint16_t>(std::stoul(address.substr(address.find(':') + 1), nullptr, 16));
-    };
-    if (state != "0A" && (port_of(local) == port || port_of(remote) == port)) ++count;
-  }
-  return count;
-}
 
 ClientRequest Request(std::string method, std::string target, std::string body = {}) {
   ClientRequest request;

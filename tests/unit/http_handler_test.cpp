@@ -11,21 +11,21 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/crypto.hpp"
 #include "core/http_server.hpp"
+#include "tests/support/loopback_connections.hpp"
 
 namespace webhookd {
 namespace {
 
+using testing::CountConnections;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
@@ -34,24 +34,6 @@ using Kind = HandlerOutcome::Kind;
 constexpr std::string_view kEventJson =
     R"({"id":"EVYK7KCFJAXA23UKSG","type":"event","event_type":"payment.paid",)"
     R"("created_at":"2023-06-30T12:44:36Z","payload":{"id":"PPH25H07JYWLR7PA82","type":"payment"}})";
-
-// TCP sockets on loopback with `port` at either end, LISTEN excluded.
-int CountConnections(uint16_t port) {
-  std::ifstream table("/proc/net/tcp");
-  std::string line;
-  std::getline(table, line);
-  int count = 0;
-  while (std::getline(table, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, remote, state;
-    fields >> slot >> local >> remote >> state;
-    const auto port_of = [](const std::string& address) {
-      return static_cast<uint16_t>(std::stoul(address.substr(address.find(':') + 1), nullptr, 16));
-    };
-    if (state != "0A" && (port_of(local) == port || port_of(remote) == port)) ++count;
-  }
-  return count;
-}
 
 ClientResponse Response(unsigned status, std::string body = {}) {
   ClientResponse response;

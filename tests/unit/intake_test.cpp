@@ -3,15 +3,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "paypro/signature.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace webhookd {
 namespace {
+
+using testing::ReadSampleEvent;
 
 constexpr std::string_view kPath = "/webhooks/paypro";
 constexpr int64_t kNow = 1'700'000'000;
@@ -49,16 +50,8 @@ class IntakeTest : public ::testing::Test {
   }
 };
 
-std::string ReadSample(const std::string& name) {
-  std::ifstream file(std::string(TEST_DATA_DIR) + "/events/" + name);
-  EXPECT_TRUE(file.good()) << name;
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 TEST_F(IntakeTest, AcceptsSignedEventAndMovesBodyUnchanged) {
-  const std::string body = ReadSample("payment.paid.json");
+  const std::string body = ReadSampleEvent("payment.paid.json");
   Result<AcceptedWebhook> verdict = DecideIntake(Signed(body), settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
   EXPECT_EQ(verdict->event.id, "EVYK7KCFJAXA23UKSG");

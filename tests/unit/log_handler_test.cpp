@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/support/test_data.hpp"
 
 namespace webhookd {
 namespace {
+
+using testing::ReadSampleEvent;
 
 Event DecodeOk(std::string_view json) {
   Result<Event> event = DecodeEvent(json);
@@ -16,23 +18,15 @@ Event DecodeOk(std::string_view json) {
   return event.ok() ? std::move(event).value() : Event{};
 }
 
-std::string ReadSample(const std::string& name) {
-  std::ifstream file(std::string(TEST_DATA_DIR) + "/events/" + name);
-  EXPECT_TRUE(file.good()) << name;
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 TEST(FormatEventLine, PaymentShowsAmountAndState) {
-  const Event event = DecodeOk(ReadSample("payment.paid.json"));
+  const Event event = DecodeOk(ReadSampleEvent("payment.paid.json"));
   EXPECT_EQ(FormatEventLine("audit", event),
             "handler=audit event=EVYK7KCFJAXA23UKSG type=payment.paid resource=payment:PPH25H07JYWLR7PA82"
             " amount=1000 state=paid");
 }
 
 TEST(FormatEventLine, CustomerHasNeitherAmountNorState) {
-  const Event event = DecodeOk(ReadSample("customer.created.json"));
+  const Event event = DecodeOk(ReadSampleEvent("customer.created.json"));
   EXPECT_EQ(FormatEventLine("audit", event),
             "handler=audit event=EVCU7JRN6W6K3DA9 type=customer.created resource=customer:CU7JRN6W6K3DA9");
 }
@@ -63,7 +57,7 @@ TEST(LogHandler, RunsAfterCommitAndSucceeds) {
   LogHandler handler(HandlerSettings{"audit", {}, {}});
   EXPECT_EQ(handler.name(), "audit");
   EXPECT_EQ(handler.phase(), HandlerPhase::kAfterCommit);
-  const std::string json = ReadSample("payment.paid.json");
+  const std::string json = ReadSampleEvent("payment.paid.json");
   const Event event = DecodeOk(json);
   Result<EventFields> fields = EventFields::Parse(json);
   ASSERT_TRUE(fields.ok());

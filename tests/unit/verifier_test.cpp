@@ -3,24 +3,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/support/test_data.hpp"
 
 namespace webhookd {
 namespace {
 
+using testing::ReadSampleEvent;
 using Kind = VerificationResult::Kind;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string ReadSample(const std::string& name) {
-  std::ifstream file(std::string(TEST_DATA_DIR) + "/events/" + name);
-  EXPECT_TRUE(file.good()) << name;
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 ClaimedEvent Claimed(std::string id, int attempts = 0, std::string posted_type = "payment.paid") {
   return ClaimedEvent{std::move(id), std::move(posted_type), attempts};
@@ -42,7 +35,7 @@ VerifierConfig Config() {
 }
 
 TEST(JudgeFetch, FoundCopyVerifiesWithPayProsFields) {
-  const std::string body = ReadSample("payment.paid.json");
+  const std::string body = ReadSampleEvent("payment.paid.json");
   const VerificationResult result =
       JudgeFetch(Claimed("EVYK7KCFJAXA23UKSG"), Fetch(FetchVerdict::kFound, 200, body), Config(), 0.0);
   EXPECT_EQ(result.kind, Kind::kVerified);
@@ -56,7 +49,7 @@ TEST(JudgeFetch, FoundCopyVerifiesWithPayProsFields) {
 }
 
 TEST(JudgeFetch, PayProsTypeReplacesThePostedOne) {
-  const std::string body = ReadSample("customer.created.json");
+  const std::string body = ReadSampleEvent("customer.created.json");
   const VerificationResult result = JudgeFetch(Claimed("EVCU7JRN6W6K3DA9", 2, "payment.paid"),
                                                Fetch(FetchVerdict::kFound, 200, body), Config(), 0.0);
   EXPECT_EQ(result.kind, Kind::kVerified);
@@ -122,7 +115,7 @@ TEST(JudgeFetch, AuthFailureKeepsTheEventAndRetries) {
 }
 
 TEST(JudgeFetch, CopyWithAnotherIdRetries) {
-  const std::string body = ReadSample("payment.paid.json");
+  const std::string body = ReadSampleEvent("payment.paid.json");
   const VerificationResult result =
       JudgeFetch(Claimed("EVAAAA1111", 0), Fetch(FetchVerdict::kFound, 200, body), Config(), 0.0);
   EXPECT_EQ(result.kind, Kind::kRetry);
