@@ -68,6 +68,12 @@ struct ProcessorConfig {
   Seconds max_backoff{3600};
 };
 
+/// `reconcile:` the daemon's own periodic backfill over a recent window.
+struct ReconcileConfig {
+  Seconds interval{0};   ///< 0: off (the default)
+  Seconds window{7200};  ///< how far back each pass looks
+};
+
 /// `log:`
 struct LogConfig {
   std::string level = "info";  ///< trace, debug, info, warn, error
@@ -133,6 +139,7 @@ struct Config {
   DatabaseConfig database;
   VerifierConfig verifier;
   ProcessorConfig processor;
+  ReconcileConfig reconcile;
   LogConfig log;
   std::vector<HandlerConfig> handlers;
 };

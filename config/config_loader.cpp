@@ -158,6 +158,14 @@ ProcessorConfig ReadProcessor(const YamlMap& map) {
   return processor;
 }
 
+ReconcileConfig ReadReconcile(const YamlMap& map) {
+  map.AllowOnly({"interval_s", "window_s"});
+  ReconcileConfig reconcile;
+  map.Read("interval_s", 0, 7 * kDaySeconds, reconcile.interval);
+  map.Read("window_s", 60, 30 * kDaySeconds, reconcile.window);
+  return reconcile;
+}
+
 LogConfig ReadLog(const YamlMap& map) {
   map.AllowOnly({"level", "format"});
   LogConfig log;
@@ -188,7 +196,7 @@ void CheckListenersDiffer(const YamlMap& root, const Config& config) {
 
 Config ReadConfig(const YamlMap& root) {
   root.AllowOnly(
-      {"server", "admin", "paypro", "database", "verifier", "processor", "log", "handlers"});
+      {"server", "admin", "paypro", "database", "verifier", "processor", "reconcile", "log", "handlers"});
   root.Require("paypro");
   root.Require("database");
   Config config;
@@ -199,6 +207,7 @@ Config ReadConfig(const YamlMap& root) {
   config.database = ReadSection(root, "database", ReadDatabase);
   config.verifier = ReadSection(root, "verifier", ReadVerifier);
   config.processor = ReadSection(root, "processor", ReadProcessor);
+  config.reconcile = ReadSection(root, "reconcile", ReadReconcile);
   config.log = ReadSection(root, "log", ReadLog);
   // Read after processor wherever the sections stand in the file: some
   // kinds' retry defaults come from it.

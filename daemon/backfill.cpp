@@ -125,7 +125,7 @@ Result<BackfillSummary> RunBackfill(const Config& config, const BackfillOptions&
   BackfillSummary summary;
   try {
     if (auto migrated = ApplyMigrations(connection); !migrated) return migrated.take_error();
-    if (!options.dry_run && !TryLockBackfill(connection, options.name)) {
+    if (!options.dry_run && !TryLockBackfill(connection)) {
       return MakeError(ErrorCode::kUnavailable, "backfill running",
                        "another backfill is running on this database; try again when it has finished");
     }

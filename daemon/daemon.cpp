@@ -16,6 +16,7 @@
 #include "daemon/handler_runner.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/processor.hpp"
+#include "daemon/reconciler.hpp"
 #include "daemon/reload.hpp"
 #include "daemon/verifier.hpp"
 #include "daemon/webhook_endpoint.hpp"
@@ -176,6 +177,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   Verifier verifier(config, received, verified, pipeline_stats);
   Processor processor(config, table, verified, runs_created, pipeline_stats);
   HandlerRunner runner(config, table, runs_created, pipeline_stats);
+  Reconciler reconciler(config, pipeline_stats, verified);
   std::atomic<bool> stopping{false};
 
   AdminProbes probes;
@@ -191,6 +193,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   HttpServer webhooks(ioc, WebhookListenerOptions(config.server), MakeWebhookHandler(current_config, inbox, webhook_stats));
 
   const auto stop_workers = [&] {
+    reconciler.Stop();
     inbox.Stop();
     verifier.Stop();
     processor.Stop();
@@ -200,6 +203,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   verifier.Start();
   processor.Start();
   runner.Start();
+  reconciler.Start();
   for (auto [server, what] : {std::pair{&admin, "admin"}, std::pair{&webhooks, "webhook"}}) {
     if (auto started = server->Start(); !started) {
       spdlog::critical("{} listener: {}", what, started.error().detail);

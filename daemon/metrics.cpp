@@ -38,6 +38,9 @@ std::string RenderMetrics(const WebhookStats& webhooks, const InboxStats& inbox,
   Counter(out, "paypro_webhookd_processing_failures_total", "Processing attempts that failed.",
           pipeline.process_failures);
   Counter(out, "paypro_webhookd_events_dead_total", "Events whose attempts are spent.", pipeline.dead);
+  Counter(out, "paypro_webhookd_events_recovered_total",
+          "Events the reconcile pass found in PayPro's list that never arrived (or never got verified).",
+          pipeline.recovered);
   out += fmt::format(
       "# HELP paypro_webhookd_build_info Build information.\n# TYPE paypro_webhookd_build_info gauge\n"
       "paypro_webhookd_build_info{{version=\"{}\"}} 1\n",

@@ -15,6 +15,7 @@ struct PipelineStats {
   std::atomic<uint64_t> processed{0};        ///< events whose handlers all succeeded
   std::atomic<uint64_t> process_failures{0}; ///< processing attempts that failed
   std::atomic<uint64_t> dead{0};             ///< events whose attempts are spent
+  std::atomic<uint64_t> recovered{0};        ///< events the reconcile pass found missing
 };
 
 }  // namespace webhookd

@@ -41,6 +41,9 @@ const std::vector<RestartOnly>& RestartOnlySettings() {
          return std::tie(a.verifier.workers, a.verifier.batch_size, a.verifier.lease, a.verifier.max_backoff) ==
                 std::tie(b.verifier.workers, b.verifier.batch_size, b.verifier.lease, b.verifier.max_backoff);
        }},
+      {"reconcile", [](const Config& a, const Config& b) {
+         return std::tie(a.reconcile.interval, a.reconcile.window) == std::tie(b.reconcile.interval, b.reconcile.window);
+       }},
       {"processor", [](const Config& a, const Config& b) {
          return std::tie(a.processor.workers, a.processor.batch_size, a.processor.max_attempts, a.processor.max_backoff) ==
                 std::tie(b.processor.workers, b.processor.batch_size, b.processor.max_attempts, b.processor.max_backoff);
@@ -74,6 +77,7 @@ Config KeepRestartOnlySettings(const Config& running, Config loaded) {
   loaded.database = running.database;
   loaded.verifier = running.verifier;
   loaded.processor = running.processor;
+  loaded.reconcile = running.reconcile;
   return loaded;
 }
 

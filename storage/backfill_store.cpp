@@ -20,10 +20,9 @@ std::string IdArray(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-bool TryLockBackfill(pqxx::connection_base& connection, const std::string& name) {
+bool TryLockBackfill(pqxx::connection_base& connection) {
   pqxx::nontransaction tx(connection);
-  return tx.exec_params1("SELECT pg_try_advisory_lock(hashtext('paypro-webhookd:backfill:' || $1))", name)[0]
-      .as<bool>();
+  return tx.exec1("SELECT pg_try_advisory_lock(hashtext('paypro-webhookd:backfill'))")[0].as<bool>();
 }
 
 BackfillProgress LoadBackfillProgress(pqxx::connection_base& connection, const std::string& name) {

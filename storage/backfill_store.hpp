@@ -28,9 +28,10 @@ struct PageCounts {
   int known = 0;      ///< events already verified or further
 };
 
-/// Takes the session-level advisory lock that allows one walk per database;
-/// false when another walk holds it.
-bool TryLockBackfill(pqxx::connection_base& connection, const std::string& name);
+/// Takes the session-level advisory lock that allows one walk per database,
+/// manual or the daemon's reconcile pass (walks release every held event
+/// when they finish, so they must not overlap); false when another holds it.
+bool TryLockBackfill(pqxx::connection_base& connection);
 
 BackfillProgress LoadBackfillProgress(pqxx::connection_base& connection, const std::string& name);
 

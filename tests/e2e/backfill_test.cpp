@@ -159,3 +159,40 @@ TEST_F(Backfill, StopsAtOnceWhenTheApiKeyIsRefused) {
 
 }  // namespace
 }  // namespace webhookd::testing
+
+namespace webhookd::testing {
+namespace {
+
+TEST(Reconcile, RecoversLostCallsWithoutAnyone) {
+  TempDir dir;
+  TestDatabase database;
+  Sandbox sandbox(dir);
+  {
+    auto connection = database.Connect();
+    pqxx::work tx(*connection);
+    tx.exec0("CREATE TABLE effects (event_id text NOT NULL)");
+    tx.commit();
+  }
+  DaemonOptions options{database.url(), sandbox.url()};
+  options.handlers_yaml = kEffects;
+  options.extra_yaml = "reconcile: { interval_s: 1, window_s: 3600 }\n";
+  Daemon daemon(dir, options);
+  ASSERT_TRUE(daemon.Start()) << daemon.Output();
+  ASSERT_EQ(sandbox.Post("/_sandbox/faults", R"({"drop_rate":0.2})").status, 200u);
+  ASSERT_EQ(sandbox
+                .Post("/_sandbox/trigger",
+                      fmt::format(R"({{"count":300,"type":"mixed","to":"{}","concurrency":4}})", daemon.webhook_url()))
+                .status,
+            200u);
+  ASSERT_GT(JsonInt(sandbox.Get("/_sandbox/deliveries?wait_ms=60000").body, "dropped"), 20);
+  ASSERT_TRUE(Eventually([&] {
+    return database.Scalar("SELECT count(*) FROM paypro_events WHERE state = 'processed'") == "300";
+  }, kSettle)) << daemon.Output().substr(0, 2000);
+  EXPECT_EQ(database.Scalar("SELECT count(DISTINCT event_id) FROM effects"), "300");
+  EXPECT_EQ(database.Scalar("SELECT count(*) FROM effects"), "300");
+  EXPECT_NE(daemon.Output().find("reconcile: recovered"), std::string::npos);
+  EXPECT_NE(daemon.AdminGet("/metrics").body.find("paypro_webhookd_events_recovered_total"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace webhookd::testing
