@@ -15,6 +15,10 @@ std::string TextArray(const std::vector<std::string>& values) {
   return literal + "}";
 }
 
+void LockEvent(pqxx::transaction_base& tx, const std::string& event_id) {
+  tx.exec_params("SELECT 1 FROM paypro_events WHERE event_id = $1 FOR UPDATE", event_id);
+}
+
 }  // namespace
 
 void CreateRuns(pqxx::transaction_base& tx, const std::string& event_id, const std::vector<std::string>& handlers) {
@@ -51,6 +55,10 @@ std::vector<ClaimedRun> ClaimRuns(pqxx::connection_base& connection, std::string
 
 bool RecordRunSuccess(pqxx::connection_base& connection, std::string_view owner, const ClaimedRun& run) {
   pqxx::work tx(connection);
+  // Two runs of one event finishing at once must not each see the other
+  // still open and both leave the event unprocessed: the event row's lock
+  // orders them, and the second one's check then sees the first's success.
+  LockEvent(tx, run.event_id);
   const pqxx::result updated = tx.exec_params(
       "UPDATE paypro_handler_runs SET state = 'succeeded', last_error = NULL, lease_owner = NULL,"
       " lease_until = NULL, updated_at = now()"
@@ -70,6 +78,7 @@ bool RecordRunSuccess(pqxx::connection_base& connection, std::string_view owner,
 void RecordRunFailure(pqxx::connection_base& connection, std::string_view owner, const ClaimedRun& run,
                       const std::string& error, std::chrono::milliseconds delay, bool dead) {
   pqxx::work tx(connection);
+  LockEvent(tx, run.event_id);
   const pqxx::result updated = tx.exec_params(
       "UPDATE paypro_handler_runs SET state = CASE WHEN $5 THEN 'dead' ELSE 'failed' END,"
       " attempts = attempts + 1, last_error = $4, next_attempt_at = now() + make_interval(secs => $6),"
