@@ -94,6 +94,20 @@ Result<EventsPage> FetchPage(PayProApi& api, const std::string& target, const Ur
   }
 }
 
+// Live intake may insert the same events at the same moment; a deadlock or
+// serialization failure between the two is resolved by trying the page again.
+PageCounts RecordPage(pqxx::connection_base& connection, const std::string& name, const std::string& run_key,
+                      const std::vector<ListedEvent>& events, const std::optional<std::string>& next, int pages) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return RecordBackfillPage(connection, name, run_key, events, next, pages);
+    } catch (const pqxx::transaction_rollback& e) {
+      if (attempt >= 5) throw;
+      spdlog::info("backfill: page {} collided with live intake ({}); trying again", pages, e.what());
+    }
+  }
+}
+
 std::string RunKey(const std::optional<int64_t>& since_us, const std::optional<int64_t>& until_us) {
   return fmt::format("since={};until={}", since_us ? FormatRfc3339(*since_us) : "-",
                      until_us ? FormatRfc3339(*until_us) : "-");
@@ -147,7 +161,17 @@ Result<BackfillSummary> RunBackfill(const Config& config, const BackfillOptions&
     }
 
     PageQueue queue;
-    std::thread fetcher([&] {
+    std::thread fetcher;
+    // Whatever ends the walk, even an exception, the fetcher is stopped and joined.
+    struct StopFetcher {
+      PageQueue& queue;
+      std::thread& thread;
+      ~StopFetcher() {
+        queue.Close();
+        if (thread.joinable()) thread.join();
+      }
+    } stop_fetcher{queue, fetcher};
+    fetcher = std::thread([&] {
       PayProApi api(config.paypro);
       std::optional<std::string> target = first_target;
       while (target && !queue.closed() && !stop) {
@@ -196,7 +220,7 @@ Result<BackfillSummary> RunBackfill(const Config& config, const BackfillOptions&
         summary.known += static_cast<int64_t>(stored.size());
       } else {
         const std::optional<std::string> next = last ? std::nullopt : (*page)->next_target;
-        const PageCounts counts = RecordBackfillPage(connection, options.name, run_key, in_bounds, next, summary.pages);
+        const PageCounts counts = RecordPage(connection, options.name, run_key, in_bounds, next, summary.pages);
         summary.inserted += counts.inserted;
         summary.completed += counts.completed;
         summary.known += counts.known;
@@ -209,7 +233,7 @@ Result<BackfillSummary> RunBackfill(const Config& config, const BackfillOptions&
       if (stop) break;
     }
     queue.Close();
-    fetcher.join();
+    if (fetcher.joinable()) fetcher.join();
     if (options.show_progress) fmt::print(stderr, "\n");
     if (failure) return *failure;
     if (!summary.complete) {

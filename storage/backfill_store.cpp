@@ -1,6 +1,7 @@
 // SQL for --backfill.
 #include "storage/backfill_store.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 namespace webhookd {
@@ -45,8 +46,14 @@ PageCounts RecordBackfillPage(pqxx::connection_base& connection, const std::stri
                               const std::vector<ListedEvent>& events, const std::optional<std::string>& next_target,
                               int pages) {
   PageCounts counts;
+  // Rows are written in id order, as the inbox writes them, so that a page
+  // and a concurrent inbox batch lock shared rows in the same order.
+  std::vector<const ListedEvent*> ordered;
+  for (const ListedEvent& event : events) ordered.push_back(&event);
+  std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
   pqxx::work tx(connection);
-  for (const ListedEvent& event : events) {
+  for (const ListedEvent* listed : ordered) {
+    const ListedEvent& event = *listed;
     // xmax = 0 tells an inserted row from one updated through ON CONFLICT.
     const pqxx::result row = tx.exec_params(
         "INSERT INTO paypro_events (event_id, event_type, resource_type, resource_id, paypro_created_at, state,"

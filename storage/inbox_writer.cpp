@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "storage/database.hpp"
@@ -121,6 +122,10 @@ void InboxWriter::Run() {
       if (!healthy_.exchange(true)) spdlog::info("inbox: database reachable again");
     }
     if (batch.empty()) continue;
+    // One order for every writer (and for backfill pages), so that two
+    // transactions inserting the same ids cannot deadlock.
+    std::sort(batch.begin(), batch.end(),
+              [](const InboxItem& a, const InboxItem& b) { return a.event.id < b.event.id; });
     try {
       pqxx::work tx(*connection);
       tx.exec0(BuildInsert(tx, batch));
