@@ -4,19 +4,14 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "storage/text_array.hpp"
+
 namespace webhookd {
 
 namespace {
 
 std::optional<std::string> OptionalText(const pqxx::field& field) {
   return field.is_null() ? std::nullopt : std::optional<std::string>(field.as<std::string>());
-}
-
-// A text[] literal of event ids, which are [A-Z0-9] only (checked when decoded).
-std::string IdArray(const std::vector<std::string>& ids) {
-  std::string literal = "{";
-  for (size_t i = 0; i < ids.size(); ++i) literal += (i ? "," : "") + ids[i];
-  return literal + "}";
 }
 
 }  // namespace
@@ -106,7 +101,7 @@ void FinishBackfill(pqxx::connection_base& connection, const std::string& name) 
 std::vector<std::string> StoredEventIds(pqxx::connection_base& connection, const std::vector<std::string>& ids) {
   pqxx::read_transaction tx(connection);
   const pqxx::result rows =
-      tx.exec_params("SELECT event_id FROM paypro_events WHERE event_id = ANY($1::text[])", IdArray(ids));
+      tx.exec_params("SELECT event_id FROM paypro_events WHERE event_id = ANY($1::text[])", TextArrayLiteral(ids));
   std::vector<std::string> stored;
   for (const auto& row : rows) stored.push_back(row[0].as<std::string>());
   return stored;

@@ -3,17 +3,11 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/text_array.hpp"
+
 namespace webhookd {
 
 namespace {
-
-// A text[] literal; handler names are [a-z0-9_-]+ (checked at config load),
-// so they need no quoting inside the braces.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string literal = "{";
-  for (size_t i = 0; i < values.size(); ++i) literal += (i ? "," : "") + values[i];
-  return literal + "}";
-}
 
 void LockEvent(pqxx::transaction_base& tx, const std::string& event_id) {
   tx.exec_params("SELECT 1 FROM paypro_events WHERE event_id = $1 FOR UPDATE", event_id);
@@ -25,7 +19,7 @@ void CreateRuns(pqxx::transaction_base& tx, const std::string& event_id, const s
   tx.exec_params0(
       "INSERT INTO paypro_handler_runs (event_id, handler) SELECT $1, unnest($2::text[])"
       " ON CONFLICT (event_id, handler) DO NOTHING",
-      event_id, TextArray(handlers));
+      event_id, TextArrayLiteral(handlers));
   tx.exec_params0("UPDATE paypro_events SET db_done = true, updated_at = now() WHERE event_id = $1", event_id);
 }
 
@@ -43,7 +37,7 @@ std::vector<ClaimedRun> ClaimRuns(pqxx::connection_base& connection, std::string
       "  RETURNING r.event_id, r.handler, r.attempts)"
       " SELECT c.event_id, c.handler, c.attempts, e.verified_body FROM claimed c"
       " JOIN paypro_events e USING (event_id)",
-      std::string(owner), static_cast<double>(lease.count()), limit, TextArray(handlers));
+      std::string(owner), static_cast<double>(lease.count()), limit, TextArrayLiteral(handlers));
   tx.commit();
   std::vector<ClaimedRun> runs;
   runs.reserve(rows.size());
@@ -109,7 +103,7 @@ int AbandonRunsOfRemovedHandlers(pqxx::connection_base& connection, const std::v
       "UPDATE paypro_handler_runs SET state = 'dead', lease_owner = NULL, lease_until = NULL, updated_at = now(),"
       " last_error = 'handler ' || handler || ' is no longer configured'"
       " WHERE state IN ('pending', 'failed') AND NOT (handler = ANY($1::text[])) RETURNING event_id, handler",
-      TextArray(configured));
+      TextArrayLiteral(configured));
   for (const auto& row : abandoned) {
     tx.exec_params0(
         "UPDATE paypro_events SET state = 'dead', last_error = $2, updated_at = now()"
