@@ -6,16 +6,14 @@
 #include <pqxx/pqxx>
 
 #include "daemon/backoff.hpp"
+#include "daemon/database_worker.hpp"
 #include "daemon/worker_identity.hpp"
-#include "storage/database.hpp"
 #include "storage/handler_runs.hpp"
 
 namespace webhookd {
 
 namespace {
 
-constexpr auto kIdlePoll = std::chrono::milliseconds(250);
-constexpr auto kReconnectPause = std::chrono::milliseconds(1000);
 // Longer than any handler's own timeout, so a live worker never loses its claim.
 constexpr auto kLease = std::chrono::seconds(24 * 3600 + 600);
 
@@ -59,27 +57,11 @@ void HandlerRunner::Disable(const std::string& name) {
 }
 
 void HandlerRunner::RunWorker(int index) {
+  // A run claimed before a failure stays leased until its lease expires, and
+  // is run again then (at least once is what outside handlers promise).
   const std::string owner = WorkerIdentity("runner", index);
-  std::unique_ptr<pqxx::connection> connection;
-  while (!stopping_) {
-    if (!connection) {
-      auto connected = ConnectDatabase(config_.database.url);
-      if (!connected) {
-        spdlog::warn("handler runner: {}", connected.error().detail);
-        runs_created_.WaitFor(kReconnectPause);
-        continue;
-      }
-      connection = std::move(*connected);
-    }
-    try {
-      if (!RunOne(*connection, owner)) runs_created_.WaitFor(kIdlePoll);
-    } catch (const std::exception& e) {
-      // A claimed run stays leased; its lease expires and it is run again
-      // (at least once is what outside handlers promise).
-      spdlog::warn("handler runner: database error, reconnecting: {}", RedactPassword(e.what(), config_.database.url));
-      connection.reset();
-    }
-  }
+  RunDatabaseWorker("handler runner", config_.database.url, stopping_, runs_created_,
+                    [&](pqxx::connection_base& connection) { return RunOne(connection, owner); });
 }
 
 bool HandlerRunner::RunOne(pqxx::connection_base& connection, const std::string& owner) {

@@ -6,16 +6,13 @@
 #include <pqxx/pqxx>
 
 #include "daemon/backoff.hpp"
-#include "storage/database.hpp"
+#include "daemon/database_worker.hpp"
 #include "storage/handler_runs.hpp"
 #include "storage/processing_queue.hpp"
 
 namespace webhookd {
 
 namespace {
-
-constexpr auto kIdlePoll = std::chrono::milliseconds(250);
-constexpr auto kReconnectPause = std::chrono::milliseconds(1000);
 
 // An event whose attempt failed, and why.
 struct Failure {
@@ -53,25 +50,9 @@ void Processor::Stop() {
 }
 
 void Processor::RunWorker() {
-  std::unique_ptr<pqxx::connection> connection;
-  while (!stopping_) {
-    if (!connection) {
-      auto connected = ConnectDatabase(config_.database.url);
-      if (!connected) {
-        spdlog::warn("processor: {}", connected.error().detail);
-        verified_.WaitFor(kReconnectPause);
-        continue;
-      }
-      connection = std::move(*connected);
-    }
-    try {
-      if (!ProcessBatch(*connection)) verified_.WaitFor(kIdlePoll);
-    } catch (const std::exception& e) {
-      // The open transaction is rolled back: the batch is due again as it was.
-      spdlog::warn("processor: database error, reconnecting: {}", RedactPassword(e.what(), config_.database.url));
-      connection.reset();
-    }
-  }
+  // A failed round's transaction is rolled back: its batch is due again as it was.
+  RunDatabaseWorker("processor", config_.database.url, stopping_, verified_,
+                    [this](pqxx::connection_base& connection) { return ProcessBatch(connection); });
 }
 
 bool Processor::ProcessBatch(pqxx::connection_base& connection) {

@@ -6,16 +6,14 @@
 #include <pqxx/pqxx>
 
 #include "daemon/backoff.hpp"
+#include "daemon/database_worker.hpp"
 #include "daemon/worker_identity.hpp"
 #include "handlers/event.hpp"
-#include "storage/database.hpp"
 
 namespace webhookd {
 
 namespace {
 
-constexpr auto kIdlePoll = std::chrono::milliseconds(250);
-constexpr auto kReconnectPause = std::chrono::milliseconds(1000);
 constexpr auto kFirstRetry = std::chrono::milliseconds(1000);
 
 VerificationResult Retry(const ClaimedEvent& claimed, std::string error, const VerifierConfig& config,
@@ -78,27 +76,11 @@ void Verifier::Stop() {
 }
 
 void Verifier::RunWorker(int index) {
+  // Claims made before a failure expire with their lease.
   const std::string owner = WorkerIdentity("verifier", index);
   PayProApi api(config_.paypro);
-  std::unique_ptr<pqxx::connection> connection;
-  while (!stopping_) {
-    if (!connection) {
-      auto connected = ConnectDatabase(config_.database.url);
-      if (!connected) {
-        spdlog::warn("verifier: {}", connected.error().detail);
-        received_.WaitFor(kReconnectPause);
-        continue;
-      }
-      connection = std::move(*connected);
-    }
-    try {
-      if (!VerifyBatch(*connection, api, owner)) received_.WaitFor(kIdlePoll);
-    } catch (const std::exception& e) {
-      // Claims made before the failure expire with their lease.
-      spdlog::warn("verifier: database error, reconnecting: {}", RedactPassword(e.what(), config_.database.url));
-      connection.reset();
-    }
-  }
+  RunDatabaseWorker("verifier", config_.database.url, stopping_, received_,
+                    [&](pqxx::connection_base& connection) { return VerifyBatch(connection, api, owner); });
 }
 
 bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner) {
