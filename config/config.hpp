@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/http_server.hpp"
+#include "core/ip_network.hpp"
 #include "core/secret.hpp"
 #include "core/url.hpp"
 #include "handlers/when_filter.hpp"
@@ -18,7 +19,8 @@ namespace webhookd {
 using Milliseconds = std::chrono::milliseconds;
 using Seconds = std::chrono::seconds;
 
-/// `server:` the listener for PayPro's calls. Cannot change on reload.
+/// `server:` the listener for PayPro's calls. Only path, trusted_proxies and
+/// allow_from change on reload: they are read per request.
 struct ServerConfig {
   HostPort listen{"127.0.0.1", 8080};
   std::string path = "/webhooks/paypro";
@@ -26,6 +28,13 @@ struct ServerConfig {
   size_t max_body_bytes = 65536;
   Milliseconds read_timeout{10000};
   int threads = 2;  ///< Asio threads for both listeners
+  /// Peers whose X-Forwarded-For is believed (see ClientAddressOf); none by default.
+  std::vector<IpNetwork> trusted_proxies;
+  /// Clients that may call; anyone else gets 403. Empty (the default): everyone.
+  std::vector<IpNetwork> allow_from;
+  /// From SIGTERM until what still runs is abandoned (exec children killed,
+  /// their runs given back) and the daemon exits: `shutdown_timeout_s`.
+  Seconds shutdown_timeout{30};
 };
 
 /// `admin:` the localhost listener for /healthz, /readyz. Cannot change on reload.
@@ -74,10 +83,13 @@ struct ReconcileConfig {
   Seconds window{7200};  ///< how far back each pass looks
 };
 
+/// `log: { format: text | json }`
+enum class LogFormat { kText, kJson };
+
 /// `log:`
 struct LogConfig {
-  std::string level = "info";  ///< trace, debug, info, warn, error
-  bool json = false;           ///< format: json instead of text
+  std::string level = "info";           ///< trace, debug, info, warn, error
+  LogFormat format = LogFormat::kText;  ///< text for people, json for a log collector
 };
 
 /// `log: {}`: one structured line per event.

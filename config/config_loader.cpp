@@ -24,6 +24,9 @@ constexpr std::string_view kDefaultApiBase = "https://api.paypro.nl";
 constexpr int64_t kMaxTimeoutMs = 3'600'000;  // an hour
 constexpr int64_t kDaySeconds = 86'400;
 constexpr int64_t kMaxBodyBytes = 16 << 20;
+// An hour: systemd's TimeoutStopSec= must exceed it, and a stop that takes
+// longer blocks upgrades and reboots.
+constexpr int64_t kMaxShutdownSeconds = 3600;
 constexpr std::array<std::string_view, 5> kLogLevels = {"trace", "debug", "info", "warn", "error"};
 
 Error ConfigError(std::string detail) {
@@ -77,8 +80,29 @@ TlsFiles ReadTls(const YamlMap& map) {
   return files;
 }
 
+// A list of networks (CIDRs or single addresses); a bad entry is named by its
+// index and line. `trust` refuses a /0: trusting every address as a proxy
+// would let any client name its own address.
+std::vector<IpNetwork> ReadNetworks(const YamlMap& map, std::string_view key, bool trust) {
+  std::vector<IpNetwork> networks;
+  const auto texts = map.Strings(key);
+  if (!texts) return networks;
+  for (const YamlScalar& text : *texts) {
+    auto network = IpNetwork::Parse(text.value);
+    if (!network) {
+      map.reader().Fail(text, network.error().detail);
+    } else if (trust && network->prefix_length() == 0) {
+      map.reader().Fail(text, fmt::format("'{}' trusts every address: list the proxies themselves", text.value));
+    } else {
+      networks.push_back(*network);
+    }
+  }
+  return networks;
+}
+
 ServerConfig ReadServer(const YamlMap& map) {
-  map.AllowOnly({"listen", "path", "tls", "max_body_bytes", "read_timeout_ms", "threads"});
+  map.AllowOnly({"listen", "path", "tls", "max_body_bytes", "read_timeout_ms", "threads", "shutdown_timeout_s",
+                 "trusted_proxies", "allow_from"});
   ServerConfig server;
   ReadListen(map, server.listen);
   if (auto path = map.Scalar("path")) {
@@ -89,6 +113,9 @@ ServerConfig ReadServer(const YamlMap& map) {
   map.Read("max_body_bytes", 1, kMaxBodyBytes, server.max_body_bytes);
   map.Read("read_timeout_ms", 1, kMaxTimeoutMs, server.read_timeout);
   map.Read("threads", 1, 64, server.threads);
+  map.Read("shutdown_timeout_s", 1, kMaxShutdownSeconds, server.shutdown_timeout);
+  server.trusted_proxies = ReadNetworks(map, "trusted_proxies", true);
+  server.allow_from = ReadNetworks(map, "allow_from", false);
   return server;
 }
 
@@ -179,7 +206,7 @@ LogConfig ReadLog(const YamlMap& map) {
     if (format->value != "text" && format->value != "json") {
       map.reader().Fail(*format, "must be text or json");
     }
-    log.json = format->value == "json";
+    log.format = format->value == "json" ? LogFormat::kJson : LogFormat::kText;
   }
   return log;
 }

@@ -10,6 +10,19 @@
 
 namespace webhookd {
 
+namespace {
+
+// Setting names are short snake_case words. Any other key is more likely a
+// value that slipped an indent or lost its key, perhaps a secret: errors say
+// where it is without echoing it.
+bool LooksLikeSettingName(std::string_view key) {
+  return !key.empty() && key.size() <= 32 && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
+
 int LineOf(const YAML::Node& node, int fallback) {
   // A null value (`key:` with nothing after it) is marked at the next token,
   // which may be lines further down; its key's line is the better answer.
@@ -90,7 +103,13 @@ std::vector<std::string> YamlMap::Keys() const {
 
 void YamlMap::AllowOnly(std::initializer_list<std::string_view> known) const {
   for (const std::string& key : Keys()) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) Fail(key, "unknown key");
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    if (LooksLikeSettingName(key)) {
+      Fail(key, "unknown key");
+    } else {
+      reader_->Fail(LineOf(key), path_.empty() ? "(top level)" : path_,
+                    "unknown key (not shown: it does not look like a setting name)");
+    }
   }
 }
 

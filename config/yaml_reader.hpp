@@ -84,6 +84,7 @@ class YamlMap {
   /// not a plain string.
   std::vector<std::string> Keys() const;
   /// Fails with "unknown key" on any key not in `known` (and as Keys() does).
+  /// A key that is not short snake_case is not echoed: it may be a secret.
   void AllowOnly(std::initializer_list<std::string_view> known) const;
   /// Fails with "is required", at this map's line, when `key` is absent.
   bool Require(std::string_view key) const;

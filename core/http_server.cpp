@@ -103,15 +103,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void OnRead(beast::error_code ec, size_t) {
+    // Beast reads a request whose Transfer-Encoding does not end in chunked
+    // as bodiless, and its body as the next request. RFC 9112 6.3: its length
+    // cannot be known, so answer 400 and close.
+    if (!ec && parser_->get().count(http::field::transfer_encoding) > 0 && !parser_->get().chunked()) {
+      ec = http::error::bad_transfer_encoding;
+    }
     if (ec) {
+      // First, because end_of_stream shares the parser's error category: a
+      // client closing between requests is done, not sending a bad request.
+      if (IsNormalDisconnect(ec)) return;
       if (auto failure = ParseFailure(ec)) {
         ServerResponse response = ErrorResponse(*failure);
         response.close = true;
         ++shared_->in_flight;
         return DoWrite(std::move(response), 11);
       }
-      if (!IsNormalDisconnect(ec)) LogUnexpected("read", ec);
-      return;
+      return LogUnexpected("read", ec);
     }
     auto& message = parser_->get();
     ServerRequest request;

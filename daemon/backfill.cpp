@@ -172,7 +172,7 @@ Result<BackfillSummary> RunBackfill(const Config& config, const BackfillOptions&
       }
     } stop_fetcher{queue, fetcher};
     fetcher = std::thread([&] {
-      PayProApi api(config.paypro);
+      PayProApi api(config.paypro, options.api_stats);
       std::optional<std::string> target = first_target;
       while (target && !queue.closed() && !stop) {
         auto page = FetchPage(api, *target, config.paypro.api_base, stop);

@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "core/result.hpp"
+#include "paypro/api_call_stats.hpp"
 
 namespace webhookd {
 
@@ -17,6 +18,7 @@ struct BackfillOptions {
   bool dry_run = false;              ///< count what would be recorded, change nothing
   bool show_progress = false;        ///< a live line on a terminal instead of a log line per page
   std::string name = "manual";       ///< whose progress and checkpoint ("reconcile" for the daemon's own)
+  ApiCallStats* api_stats = nullptr; ///< counts the walk's API calls when set
 };
 
 struct BackfillSummary {

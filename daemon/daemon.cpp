@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <cstdlib>
 #include <thread>
 
 #include "core/http_server.hpp"
@@ -13,11 +14,14 @@
 #include "daemon/admin_endpoint.hpp"
 #include "daemon/config_watcher.hpp"
 #include "daemon/control_events.hpp"
+#include "daemon/deadline_stop.hpp"
 #include "daemon/handler_runner.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/processor.hpp"
 #include "daemon/reconciler.hpp"
 #include "daemon/reload.hpp"
+#include "daemon/round_limits.hpp"
+#include "daemon/service_monitor.hpp"
 #include "daemon/verifier.hpp"
 #include "daemon/webhook_endpoint.hpp"
 #include "handlers/handler_factory.hpp"
@@ -34,7 +38,8 @@ namespace net = boost::asio;
 namespace {
 
 constexpr auto kMigrationRetryPause = std::chrono::seconds(2);
-constexpr auto kDrainDeadline = std::chrono::seconds(10);
+// After the shutdown deadline, for killed programs' workers to give their runs back.
+constexpr auto kAbandonGrace = std::chrono::seconds(3);
 
 void WatchSignals(net::signal_set& signals, ControlEvents& control) {
   signals.async_wait([&signals, &control](const boost::system::error_code& ec, int signal) {
@@ -101,8 +106,7 @@ HttpServerOptions WebhookListenerOptions(const ServerConfig& server) {
   return options;
 }
 
-void WaitForInFlight(const HttpServer& server) {
-  const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
+void WaitForInFlight(const HttpServer& server, std::chrono::steady_clock::time_point deadline) {
   while (server.requests_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -135,6 +139,13 @@ void Reload(const std::string& path, const EnvLookup& env, Snapshot<Config>& con
   spdlog::info("configuration reloaded from {}: {} handlers", path, new_table->handlers().size());
 }
 
+std::string StatusNow(bool stopping, const InboxStats& inbox, const PipelineStats& pipeline,
+                      const HandlerRunner& runner) {
+  const StatusFigures figures{inbox.rows_committed, pipeline.verified, pipeline.processed, pipeline.dead,
+                              static_cast<uint64_t>(runner.running())};
+  return (stopping ? "stopping: " : "") + StatusText(figures);
+}
+
 }  // namespace
 
 int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLookup& env) {
@@ -155,13 +166,19 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   watcher.Start();
   std::vector<std::thread> io_threads;
   for (int i = 0; i < config.server.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  LoopMonitor::Global().SetRoundLimits(RoundLimitsFor(config));
+  ServiceMonitor monitor(ioc, LoopMonitor::Global());
+  monitor.SetStatus([] { return std::string("starting: migrating the database"); });
+  monitor.Start();
   const auto join_io = [&] {
+    monitor.Stop();
     watcher.Stop();
     ioc.stop();
     for (std::thread& thread : io_threads) thread.join();
   };
 
   if (!Migrate(config, control)) {
+    monitor.Stopping();
     join_io();
     return 0;
   }
@@ -178,6 +195,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   Processor processor(config, table, verified, runs_created, pipeline_stats);
   HandlerRunner runner(config, table, runs_created, pipeline_stats);
   Reconciler reconciler(config, pipeline_stats, verified);
+  MetricsSampler sampler(config.database.url);
   std::atomic<bool> stopping{false};
 
   AdminProbes probes;
@@ -186,7 +204,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
     if (!inbox.healthy()) return "database unreachable";
     return {};
   };
-  probes.metrics = [&] { return RenderMetrics(webhook_stats, inbox_stats, pipeline_stats); };
+  probes.metrics = [&] { return RenderMetrics(webhook_stats, inbox_stats, pipeline_stats, sampler.Latest()); };
   HttpServerOptions admin_options;
   admin_options.listen = config.admin.listen;
   HttpServer admin(ioc, admin_options, MakeAdminHandler(probes));
@@ -194,6 +212,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
 
   const auto stop_workers = [&] {
     reconciler.Stop();
+    sampler.Stop();
     inbox.Stop();
     verifier.Stop();
     processor.Stop();
@@ -204,6 +223,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   processor.Start();
   runner.Start();
   reconciler.Start();
+  sampler.Start();
   for (auto [server, what] : {std::pair{&admin, "admin"}, std::pair{&webhooks, "webhook"}}) {
     if (auto started = server->Start(); !started) {
       spdlog::critical("{} listener: {}", what, started.error().detail);
@@ -215,18 +235,37 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   }
   spdlog::info("ready: webhooks on {}:{}{} ({}), admin on {}:{}", config.server.listen.host, webhooks.port(),
                config.server.path, config.server.tls ? "https" : "http", config.admin.listen.host, admin.port());
+  spdlog::info("webhook clients: X-Forwarded-For believed from {}; allowed: {}",
+               NetworksText(config.server.trusted_proxies),
+               config.server.allow_from.empty() ? "everyone" : NetworksText(config.server.allow_from));
+
+  monitor.SetStatus([&] { return StatusNow(stopping, inbox_stats, pipeline_stats, runner); });
+  monitor.Ready();
 
   while (!control.stop_requested()) {
-    if (control.WaitForReload(std::chrono::seconds(1))) Reload(config_path, env, current_config, table);
+    if (!control.WaitForReload(std::chrono::seconds(1))) continue;
+    monitor.Reloading();
+    Reload(config_path, env, current_config, table);
+    LoopMonitor::Global().SetRoundLimits(RoundLimitsFor(*current_config.Get()));
+    monitor.Reloaded();
   }
 
-  // Stop taking calls, answer those in flight (their rows commit first),
-  // then let the workers finish what they hold. Anything unfinished is
-  // still in the database and is picked up at the next start.
+  // Stop taking calls and claiming handler runs, answer the calls in flight
+  // (their rows commit first), and let the workers finish what they hold, all
+  // until the deadline. What is abandoned then is still in the database
+  // (rolled back, given back, or leased) and is picked up at the next start.
+  const auto deadline = std::chrono::steady_clock::now() + config.server.shutdown_timeout;
   stopping = true;
+  monitor.Stopping();
   webhooks.StopAccepting();
-  WaitForInFlight(webhooks);
-  stop_workers();
+  runner.RequestStop();
+  WaitForInFlight(webhooks, deadline);
+  const DeadlineStop steps{stop_workers, [&] { runner.Abandon(); }, [&] { runner.ReleaseHeldRuns(); }};
+  if (!StopByDeadline(steps, deadline, kAbandonGrace)) {
+    spdlog::error("workers still busy after the shutdown deadline: exiting without them");
+    spdlog::default_logger()->flush();
+    std::_Exit(0);  // their objects are in use, so no destructor may run
+  }
   admin.StopAccepting();
   join_io();
   spdlog::info("stopped");

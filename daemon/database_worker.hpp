@@ -18,7 +18,8 @@ namespace webhookd {
 /// work; the worker then waits on `wake` (or a short poll, for work other
 /// daemons create). A database error drops the connection, which is opened
 /// again; what the round held is recovered by the caller's design (a rolled
-/// back transaction, or a lease that expires). `role` names the worker in logs.
+/// back transaction, or a lease that expires). `role` names the worker in logs
+/// and in LoopMonitor::Global(), which the loop tells each step it begins.
 void RunDatabaseWorker(std::string_view role, const Secret& database_url, const std::atomic<bool>& stopping,
                        WorkSignal& wake, const std::function<bool(pqxx::connection_base&)>& round);
 

@@ -6,8 +6,10 @@
 #include <pqxx/pqxx>
 
 #include "daemon/backoff.hpp"
+#include "daemon/child_processes.hpp"
 #include "daemon/database_worker.hpp"
 #include "daemon/worker_identity.hpp"
+#include "storage/database.hpp"
 #include "storage/handler_runs.hpp"
 
 namespace webhookd {
@@ -16,6 +18,19 @@ namespace {
 
 // Longer than any handler's own timeout, so a live worker never loses its claim.
 constexpr auto kLease = std::chrono::seconds(24 * 3600 + 600);
+
+// Calls `done` when the scope ends, however it ends.
+template <typename Done>
+class AtScopeExit {
+ public:
+  explicit AtScopeExit(Done done) : done_(std::move(done)) {}
+  ~AtScopeExit() { done_(); }
+  AtScopeExit(const AtScopeExit&) = delete;
+  AtScopeExit& operator=(const AtScopeExit&) = delete;
+
+ private:
+  Done done_;
+};
 
 }  // namespace
 
@@ -29,11 +44,65 @@ void HandlerRunner::Start() {
   for (int i = 0; i < kWorkers; ++i) workers_.emplace_back([this, i] { RunWorker(i); });
 }
 
-void HandlerRunner::Stop() {
+void HandlerRunner::RequestStop() {
   stopping_ = true;
   runs_created_.Notify();
+}
+
+void HandlerRunner::Stop() {
+  RequestStop();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
+}
+
+void HandlerRunner::Abandon() {
+  const bool first = !abandoning_.exchange(true);
+  // Exec handlers' programs are this process's only children, each leading
+  // its own process group (RunSubprocess): killing the groups ends them and
+  // what they started, and the workers come back from Handle at once.
+  const int killed = KillChildProcessGroups();
+  if (first || killed > 0) {
+    spdlog::warn("shutdown deadline: abandoning {} handler runs ({} programs killed); they run again at the next start",
+                 running(), killed);
+  }
+}
+
+void HandlerRunner::ReleaseHeldRuns() {
+  std::map<std::string, ClaimedRun> held;
+  {
+    std::lock_guard lock(held_mutex_);
+    held = held_;
+  }
+  if (held.empty()) return;
+  auto connection = ConnectDatabase(config_.database.url);
+  if (!connection) {
+    return spdlog::error("{} handler runs stay leased until their lease ends: {}", held.size(),
+                         connection.error().detail);
+  }
+  for (const auto& [owner, run] : held) {
+    try {
+      ReleaseRun(**connection, owner, run);
+      spdlog::warn("event {}: handler {} given back unfinished", run.event_id, run.handler);
+    } catch (const std::exception& e) {
+      spdlog::error("event {}: handler {} stays leased: {}", run.event_id, run.handler,
+                    RedactPassword(e.what(), config_.database.url));
+    }
+  }
+}
+
+int HandlerRunner::running() const {
+  std::lock_guard lock(held_mutex_);
+  return static_cast<int>(held_.size());
+}
+
+void HandlerRunner::Hold(const std::string& owner, const ClaimedRun& run) {
+  std::lock_guard lock(held_mutex_);
+  held_[owner] = run;
+}
+
+void HandlerRunner::Unhold(const std::string& owner) {
+  std::lock_guard lock(held_mutex_);
+  held_.erase(owner);
 }
 
 std::vector<std::string> HandlerRunner::EnabledHandlers(const std::shared_ptr<const DispatchTable>& table) {
@@ -77,13 +146,26 @@ bool HandlerRunner::RunOne(pqxx::connection_base& connection, const std::string&
   if (handler == nullptr || !event || !fields) {
     // Cannot happen for a verified event and a claimed name; retrying cannot help.
     RecordRunFailure(connection, owner, run, "cannot run: handler or event unusable", std::chrono::milliseconds(0), true);
+    stats_.handlers.For(run.handler).Count(RunResult::kDead);
     return true;
   }
+  HandlerSeries& series = stats_.handlers.For(run.handler);
+  Hold(owner, run);
+  const AtScopeExit unhold([&] { Unhold(owner); });
   const auto started = std::chrono::steady_clock::now();
   const HandlerOutcome outcome = handler->Handle({*event, *fields, nullptr});
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
+  if (abandoning_ && outcome.kind != HandlerOutcome::Kind::kDone) {
+    // Killed at the shutdown deadline (or failed just then): no attempt of its own.
+    ReleaseRun(connection, owner, run);
+    spdlog::warn("event {}: handler {} abandoned at shutdown; it runs again at the next start", run.event_id,
+                 run.handler);
+    return true;
+  }
   switch (outcome.kind) {
     case HandlerOutcome::Kind::kDone:
+      series.Record(RunResult::kDone, elapsed);
       spdlog::info("event {}: handler {} succeeded in {} ms", run.event_id, run.handler, took.count());
       if (RecordRunSuccess(connection, owner, run)) {
         ++stats_.processed;
@@ -92,6 +174,7 @@ bool HandlerRunner::RunOne(pqxx::connection_base& connection, const std::string&
       break;
     case HandlerOutcome::Kind::kDisable:
       spdlog::error("handler {} disabled until reload: {}", run.handler, outcome.error);
+      series.Record(RunResult::kDisabled, elapsed);
       Disable(run.handler);
       ReleaseRun(connection, owner, run);
       break;
@@ -103,6 +186,7 @@ bool HandlerRunner::RunOne(pqxx::connection_base& connection, const std::string&
           RetryDelay(failures, retry.initial_backoff, retry.max_backoff, JitterDraw(), outcome.retry_after);
       RecordRunFailure(connection, owner, run, outcome.error, delay, dead);
       ++(dead ? stats_.dead : stats_.process_failures);
+      series.Record(dead ? RunResult::kDead : RunResult::kRetry, elapsed);
       spdlog::warn("event {}: handler {} failed (attempt {} of {}){}: {}", run.event_id, run.handler, failures,
                    retry.max_attempts, dead ? ", dead" : fmt::format(", retry in {} ms", delay.count()), outcome.error);
       break;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -13,6 +14,7 @@
 #include "core/work_signal.hpp"
 #include "daemon/pipeline_stats.hpp"
 #include "handlers/current_table.hpp"
+#include "storage/handler_runs.hpp"
 
 namespace pqxx {
 class connection_base;
@@ -32,8 +34,23 @@ class HandlerRunner {
   ~HandlerRunner();
 
   void Start();
+  /// Claims no more runs; those in progress go on. Returns at once.
+  void RequestStop();
   /// Lets the runs in progress finish, then joins.
   void Stop();
+  /// At the shutdown deadline: kills the programs exec handlers run (with
+  /// their process groups), and has the workers give back, without counting
+  /// an attempt, every run that does not succeed from now on. They run again
+  /// from the start when the daemon next starts (at least once, as promised).
+  /// Called again, it kills the programs started since (runs that waited
+  /// for their handler's slot).
+  void Abandon();
+  /// Gives back the runs that workers still hold, from the calling thread:
+  /// for workers that did not come back after Abandon (an http call that
+  /// cannot be interrupted). What such a worker records later is ignored.
+  void ReleaseHeldRuns();
+  /// Runs in progress now.
+  int running() const;
 
   static constexpr int kWorkers = 8;
 
@@ -43,12 +60,18 @@ class HandlerRunner {
   /// Outside handlers of `table` that are not disabled.
   std::vector<std::string> EnabledHandlers(const std::shared_ptr<const DispatchTable>& table);
   void Disable(const std::string& name);
+  /// Notes that `owner` holds `run` while its handler runs, for ReleaseHeldRuns.
+  void Hold(const std::string& owner, const ClaimedRun& run);
+  void Unhold(const std::string& owner);
 
   const Config config_;
   const CurrentTable& table_;
   WorkSignal& runs_created_;
   PipelineStats& stats_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> abandoning_{false};
+  mutable std::mutex held_mutex_;
+  std::map<std::string, ClaimedRun> held_;  ///< by owner: the run each worker holds
   std::vector<std::thread> workers_;
   std::mutex disabled_mutex_;
   const DispatchTable* disabled_for_ = nullptr;  ///< the table the disabled set belongs to

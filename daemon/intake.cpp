@@ -1,6 +1,7 @@
 // Webhook intake checks.
 #include "daemon/intake.hpp"
 
+#include "daemon/client_address.hpp"
 #include "paypro/signature.hpp"
 
 namespace webhookd {
@@ -11,7 +12,11 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 
 }  // namespace
 
-Result<AcceptedWebhook> DecideIntake(ServerRequest request, const IntakeSettings& settings, int64_t now) {
+Result<AcceptedWebhook> DecideIntake(ServerRequest request, const std::optional<IpAddress>& client,
+                                     const IntakeSettings& settings, int64_t now) {
+  if (!ClientAllowed(client, settings.allow_from)) {
+    return MakeError(ErrorCode::kForbidden, "forbidden", "client not in server.allow_from");
+  }
   if (PathOf(request.target) != settings.path) return MakeError(ErrorCode::kNotFound, "not found");
   if (request.method != "POST") return MakeError(ErrorCode::kMethodNotAllowed, "method not allowed");
   const HttpHeaders& headers = request.headers;

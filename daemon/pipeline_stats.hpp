@@ -4,6 +4,10 @@
 #include <atomic>
 #include <cstdint>
 
+#include "core/histogram.hpp"
+#include "daemon/handler_stats.hpp"
+#include "paypro/api_call_stats.hpp"
+
 namespace webhookd {
 
 struct PipelineStats {
@@ -16,6 +20,11 @@ struct PipelineStats {
   std::atomic<uint64_t> process_failures{0}; ///< processing attempts that failed
   std::atomic<uint64_t> dead{0};             ///< events whose attempts are spent
   std::atomic<uint64_t> recovered{0};        ///< events the reconcile pass found missing
+
+  ApiCallStats api;                                ///< every PayPro API call, by answer
+  Histogram verification_call{kApiCallBuckets};    ///< seconds per GET /events/{id}, any answer
+  Histogram verification_delay{kQueueDelayBuckets};///< seconds from receipt to verified, per verified event
+  HandlerStats handlers;                           ///< runs and their seconds, per handler
 };
 
 }  // namespace webhookd

@@ -20,8 +20,23 @@ struct Failure {
   int attempts = 0;
   std::string error;
   RetryPolicy retry;
-  bool permanent = false;  ///< retrying cannot help (PayPro's copy does not decode)
+  bool permanent = false;            ///< retrying cannot help (PayPro's copy does not decode)
+  HandlerSeries* handler = nullptr;  ///< the handler that failed, if one did
+  std::chrono::nanoseconds took{0};  ///< how long it ran
 };
+
+// An in-database handler run that counts as done once its transaction commits.
+struct CommittedRun {
+  HandlerSeries* handler;
+  std::chrono::nanoseconds took;
+};
+
+// Runs `handler` and measures it.
+std::pair<HandlerOutcome, std::chrono::nanoseconds> TimedHandle(Handler& handler, const HandlerCall& call) {
+  const auto started = std::chrono::steady_clock::now();
+  HandlerOutcome outcome = handler.Handle(call);
+  return {std::move(outcome), std::chrono::steady_clock::now() - started};
+}
 
 // A decoded event with the handlers it goes to.
 struct Dispatch {
@@ -62,6 +77,7 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
   std::vector<Dispatch> dispatched;
   std::vector<std::string> processed_ids;
   std::optional<Failure> failure;
+  std::vector<CommittedRun> committed_runs;
   bool created_runs = false;
   {
     pqxx::work tx(connection);
@@ -73,7 +89,8 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
       auto fields = EventFields::Parse(claim.verified_body);
       if (!event || !fields) {
         const std::string why = !event ? event.error().detail : fields.error().detail;
-        failure = Failure{claim.event_id, claim.attempts, "PayPro's copy does not decode: " + why, default_retry, true};
+        failure = Failure{claim.event_id, claim.attempts, "PayPro's copy does not decode: " + why, default_retry, true,
+                          nullptr, {}};
         break;
       }
       Dispatch dispatch{std::move(*event), std::move(*fields), {}};
@@ -84,10 +101,13 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
           case HandlerPhase::kAfterCommit: dispatch.after_commit.push_back(handler); break;
           case HandlerPhase::kOutside: outside.push_back(handler->name()); break;
           case HandlerPhase::kInTransaction: {
-            const HandlerOutcome outcome = handler->Handle({dispatch.event, dispatch.fields, &tx});
-            if (outcome.kind != HandlerOutcome::Kind::kDone) {
+            const auto [outcome, took] = TimedHandle(*handler, {dispatch.event, dispatch.fields, &tx});
+            HandlerSeries& series = stats_.handlers.For(handler->name());
+            if (outcome.kind == HandlerOutcome::Kind::kDone) {
+              committed_runs.push_back({&series, took});
+            } else {
               failure = Failure{claim.event_id, claim.attempts, "handler " + handler->name() + ": " + outcome.error,
-                                handler->retry()};
+                                handler->retry(), false, &series, took};
             }
             break;
           }
@@ -118,12 +138,22 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     MarkFailed(tx, failure->event_id, failure->error, delay, dead);
     tx.commit();
     ++(dead ? stats_.dead : stats_.process_failures);
+    // Runs that succeeded in the rolled-back batch are not counted: they run again.
+    if (failure->handler != nullptr) {
+      failure->handler->Record(dead ? RunResult::kDead : RunResult::kRetry, failure->took);
+    }
     spdlog::warn("event {} {}: {}", failure->event_id, dead ? "dead" : "failed, will retry", failure->error);
     return true;
   }
+  for (const CommittedRun& run : committed_runs) run.handler->Record(RunResult::kDone, run.took);
   if (created_runs) runs_created_.Notify();
   for (const Dispatch& dispatch : dispatched) {
-    for (Handler* handler : dispatch.after_commit) handler->Handle({dispatch.event, dispatch.fields, nullptr});
+    for (Handler* handler : dispatch.after_commit) {
+      const auto [outcome, took] = TimedHandle(*handler, {dispatch.event, dispatch.fields, nullptr});
+      // After the commit there is nothing left to retry: a failure is final.
+      const bool done = outcome.kind == HandlerOutcome::Kind::kDone;
+      stats_.handlers.For(handler->name()).Record(done ? RunResult::kDone : RunResult::kDead, took);
+    }
   }
   for (const std::string& id : processed_ids) spdlog::info("event {} processed", id);
   stats_.processed += processed_ids.size();

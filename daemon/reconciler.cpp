@@ -43,6 +43,7 @@ void Reconciler::Pass() {
   BackfillOptions options;
   options.since = FormatRfc3339(since_us);
   options.name = "reconcile";
+  options.api_stats = &stats_.api;
   auto summary = RunBackfill(config_, options, stop_);
   if (!summary) {
     spdlog::warn("reconcile: pass not completed: {}", summary.error().detail);

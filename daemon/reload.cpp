@@ -25,6 +25,7 @@ const std::vector<RestartOnly>& RestartOnlySettings() {
       {"server.max_body_bytes", [](const Config& a, const Config& b) { return a.server.max_body_bytes == b.server.max_body_bytes; }},
       {"server.read_timeout_ms", [](const Config& a, const Config& b) { return a.server.read_timeout == b.server.read_timeout; }},
       {"server.threads", [](const Config& a, const Config& b) { return a.server.threads == b.server.threads; }},
+      {"server.shutdown_timeout_s", [](const Config& a, const Config& b) { return a.server.shutdown_timeout == b.server.shutdown_timeout; }},
       {"admin.listen", [](const Config& a, const Config& b) { return a.admin.listen.ToString() == b.admin.listen.ToString(); }},
       {"paypro.api_base", [](const Config& a, const Config& b) { return a.paypro.api_base.ToString() == b.paypro.api_base.ToString(); }},
       {"paypro.api_key", [](const Config& a, const Config& b) { return a.paypro.api_key == b.paypro.api_key; }},
@@ -63,11 +64,14 @@ std::vector<std::string> RestartOnlyChanges(const Config& running, const Config&
 }
 
 Config KeepRestartOnlySettings(const Config& running, Config loaded) {
+  // server.path, trusted_proxies and allow_from stay as loaded: the webhook
+  // handler reads them from the config in force on every request.
   loaded.server.listen = running.server.listen;
   loaded.server.tls = running.server.tls;
   loaded.server.max_body_bytes = running.server.max_body_bytes;
   loaded.server.read_timeout = running.server.read_timeout;
   loaded.server.threads = running.server.threads;
+  loaded.server.shutdown_timeout = running.server.shutdown_timeout;
   loaded.admin = running.admin;
   const auto secrets = std::move(loaded.paypro.webhook_secrets);
   const auto tolerance = loaded.paypro.timestamp_tolerance_s;

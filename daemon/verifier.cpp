@@ -78,7 +78,7 @@ void Verifier::Stop() {
 void Verifier::RunWorker(int index) {
   // Claims made before a failure expire with their lease.
   const std::string owner = WorkerIdentity("verifier", index);
-  PayProApi api(config_.paypro);
+  PayProApi api(config_.paypro, &stats_.api);
   RunDatabaseWorker("verifier", config_.database.url, stopping_, received_,
                     [&](pqxx::connection_base& connection) { return VerifyBatch(connection, api, owner); });
 }
@@ -87,6 +87,7 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
   const std::vector<ClaimedEvent> claimed =
       ClaimForVerification(connection, owner, config_.verifier.batch_size, config_.verifier.lease);
   if (claimed.empty()) return false;
+  const auto claimed_at = std::chrono::steady_clock::now();
   std::vector<VerificationResult> results;
   results.reserve(claimed.size());
   bool any_verified = false;
@@ -96,13 +97,16 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
       continue;
     }
     ++stats_.api_calls;
+    const auto fetch_started = std::chrono::steady_clock::now();
     EventFetch fetch = api.FetchEvent(event.event_id);
+    stats_.verification_call.ObserveSince(fetch_started);
     if (fetch.verdict == FetchVerdict::kRetry || fetch.verdict == FetchVerdict::kAuthFailed) ++stats_.api_failures;
     if (fetch.verdict == FetchVerdict::kAuthFailed) spdlog::error("verifier: {}", fetch.detail);
     VerificationResult result = JudgeFetch(event, std::move(fetch), config_.verifier, JitterDraw());
     switch (result.kind) {
       case VerificationResult::Kind::kVerified:
         ++stats_.verified;
+        stats_.verification_delay.Observe(event.age + (std::chrono::steady_clock::now() - claimed_at));
         any_verified = true;
         if (!event.posted_type.empty() && event.posted_type != result.copy.event_type) {
           spdlog::warn("event {}: posted as {} but PayPro says {}", event.event_id, event.posted_type,

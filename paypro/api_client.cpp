@@ -46,15 +46,17 @@ EventFetch ClassifyEventFetch(Result<ClientResponse> exchange) {
   return fetch;
 }
 
-PayProApi::PayProApi(const PayProConfig& config)
-    : api_key_(config.api_key), client_(config.api_base, ClientOptions(config)) {}
+PayProApi::PayProApi(const PayProConfig& config, ApiCallStats* stats)
+    : api_key_(config.api_key), client_(config.api_base, ClientOptions(config)), stats_(stats) {}
 
 Result<ClientResponse> PayProApi::Get(const std::string& target) {
   ClientRequest request;
   request.target = target;
   request.headers.Add("Authorization", "Bearer " + std::string(api_key_.Reveal()));
   request.headers.Add("Accept", "application/json");
-  return client_.Send(request);
+  Result<ClientResponse> exchange = client_.Send(request);
+  if (stats_ != nullptr) stats_->Count(exchange);
+  return exchange;
 }
 
 EventFetch PayProApi::FetchEvent(const std::string& event_id) { return ClassifyEventFetch(Get("/events/" + event_id)); }

@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "core/http_client.hpp"
+#include "paypro/api_call_stats.hpp"
 
 namespace webhookd {
 
@@ -32,7 +33,8 @@ EventFetch ClassifyEventFetch(Result<ClientResponse> exchange);
 /// A PayPro API client for one worker thread.
 class PayProApi {
  public:
-  explicit PayProApi(const PayProConfig& config);
+  /// Every call is counted in `stats` when given (it must outlive the client).
+  explicit PayProApi(const PayProConfig& config, ApiCallStats* stats = nullptr);
 
   /// GET /events/{id} with the Bearer key. `event_id` must already be valid.
   EventFetch FetchEvent(const std::string& event_id);
@@ -43,6 +45,7 @@ class PayProApi {
  private:
   Secret api_key_;
   HttpClient client_;
+  ApiCallStats* stats_;
 };
 
 }  // namespace webhookd

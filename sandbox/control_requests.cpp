@@ -72,6 +72,13 @@ std::optional<Status> BatchField(std::string_view key, simdjson::dom::element va
   return std::nullopt;
 }
 
+Result<Secret> SecretField(simdjson::dom::element value, std::string_view key) {
+  auto text = StringField(value, key);
+  if (!text) return text.take_error();
+  if (text->empty()) return Bad(std::string(key) + " must not be empty");
+  return Secret(std::string(*text));
+}
+
 Status TriggerField(std::string_view key, simdjson::dom::element value, TriggerRequest& request) {
   if (auto common = BatchField(key, value, request.count, request.mix)) return *common;
   if (key == "concurrency") {
@@ -80,17 +87,27 @@ Status TriggerField(std::string_view key, simdjson::dom::element value, TriggerR
     request.concurrency = static_cast<size_t>(*number);
     return Ok{};
   }
-  if (key != "to" && key != "secret") return UnknownField(key);
-  auto text = StringField(value, key);
-  if (!text) return text.take_error();
   if (key == "secret") {
-    if (text->empty()) return Bad("secret must not be empty");
-    request.secret = Secret(std::string(*text));
+    auto secret = SecretField(value, key);
+    if (!secret) return secret.take_error();
+    request.secret = std::move(*secret);
     return Ok{};
   }
+  if (key != "to") return UnknownField(key);
+  auto text = StringField(value, key);
+  if (!text) return text.take_error();
   auto url = ParseUrl(*text);
   if (!url) return Bad("to must be an http(s) URL");
   request.to = std::move(*url);
+  return Ok{};
+}
+
+Status ExportField(std::string_view key, simdjson::dom::element value, ExportRequest& request) {
+  if (auto common = BatchField(key, value, request.count, request.mix)) return *common;
+  if (key != "secret") return UnknownField(key);
+  auto secret = SecretField(value, key);
+  if (!secret) return secret.take_error();
+  request.secret = std::move(*secret);
   return Ok{};
 }
 
@@ -143,6 +160,15 @@ Result<TriggerRequest> ParseTriggerRequest(std::string_view body) {
   });
   if (!status) return status.take_error();
   if (request.to.host.empty()) return Bad("to is required: the URL to deliver webhooks to");
+  return request;
+}
+
+Result<ExportRequest> ParseExportRequest(std::string_view body) {
+  ExportRequest request;
+  Status status = ForEachField(body, [&](std::string_view key, simdjson::dom::element value) {
+    return ExportField(key, value, request);
+  });
+  if (!status) return status.take_error();
   return request;
 }
 

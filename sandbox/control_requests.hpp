@@ -34,9 +34,17 @@ struct TriggerRequest {
   std::optional<Secret> secret;  ///< overrides --webhook-secret for this batch
 };
 
+/// POST /_sandbox/export: CreateRequest's fields plus the secret to sign with.
+struct ExportRequest {
+  size_t count = 1;
+  EventMix mix;
+  std::optional<Secret> secret;  ///< overrides --webhook-secret for this export
+};
+
 /// kBadRequest for malformed JSON, unknown fields or values out of range.
 Result<CreateRequest> ParseCreateRequest(std::string_view body);
 Result<TriggerRequest> ParseTriggerRequest(std::string_view body);
+Result<ExportRequest> ParseExportRequest(std::string_view body);
 
 /// `current` with the fields `body` names changed, validated as a whole.
 Result<Faults> ApplyFaultChanges(const Faults& current, std::string_view body);

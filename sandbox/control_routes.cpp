@@ -4,6 +4,7 @@
 #include "core/json_writer.hpp"
 #include "sandbox/base_template.hpp"
 #include "sandbox/control_requests.hpp"
+#include "sandbox/delivery_export.hpp"
 #include "sandbox/route_helpers.hpp"
 
 namespace webhookd::sandbox {
@@ -24,6 +25,11 @@ void StatusCounts(JsonWriter& json, const std::map<unsigned, uint64_t>& counts) 
 }
 
 int64_t AsInt(uint64_t value) { return static_cast<int64_t>(value); }
+
+int64_t UnixNow() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+}
 
 }  // namespace
 
@@ -55,6 +61,7 @@ ControlOutcome ControlRoutes::Handle(const ServerRequest& request) {
 
   if (path == "/events" && post) return answer(CreateEvents(request));
   if (path == "/trigger" && post) return answer(Trigger(request));
+  if (path == "/export" && post) return answer(Export(request));
   if (path == "/deliveries" && get) return Deliveries(target.query);
   if (path == "/deliveries/acknowledged" && get) {
     return answer(IdsAnswer(DeliveryOutcome::kAcknowledged));
@@ -73,7 +80,7 @@ ControlOutcome ControlRoutes::Handle(const ServerRequest& request) {
     return answer(JsonOk(R"({"reset":true})"));
   }
   for (std::string_view known :
-       {"/events", "/trigger", "/deliveries", "/faults", "/stats", "/reset-stats"}) {
+       {"/events", "/trigger", "/export", "/deliveries", "/faults", "/stats", "/reset-stats"}) {
     if (path == known) return answer(JsonError(405, "method not allowed"));
   }
   return answer(JsonError(404, "no such control route"));
@@ -102,6 +109,7 @@ ServerResponse ControlRoutes::Trigger(const ServerRequest& request) {
   DeliveryBatch batch;
   batch.to = parsed->to;
   batch.secret = parsed->secret ? *parsed->secret : settings_.webhook_secret;
+  batch.ca_file = settings_.webhook_ca_file;
   batch.escaped_base = RequestBase(request, settings_.public_url);
   batch.concurrency = parsed->concurrency;
   batch.max_attempts = static_cast<int>(faults.max_delivery_attempts);
@@ -116,6 +124,18 @@ ServerResponse ControlRoutes::Trigger(const ServerRequest& request) {
   JsonWriter json;
   json.BeginObject().Key("created").Int(AsInt(created)).Key("batch").String(batch_id).EndObject();
   return JsonOk(json.Take());
+}
+
+ServerResponse ControlRoutes::Export(const ServerRequest& request) {
+  auto parsed = ParseExportRequest(request.body);
+  if (!parsed) return JsonErrorFor(parsed.error());
+  const auto events = store_.Create(parsed->mix, parsed->count);
+  const Secret& secret = parsed->secret ? *parsed->secret : settings_.webhook_secret;
+  ServerResponse response;
+  response.content_type = "application/x-ndjson";
+  response.body =
+      ExportDeliveries(events, RequestBase(request, settings_.public_url), secret, UnixNow());
+  return response;
 }
 
 ServerResponse ControlRoutes::SetFaults(const ServerRequest& request) {

@@ -25,6 +25,7 @@ bool IsControlTarget(std::string_view target);
 struct ControlSettings {
   std::string public_url;  ///< base of links; "" means http://<Host header>
   Secret webhook_secret;
+  std::string webhook_ca_file;  ///< extra CA certificates for https webhook targets
 };
 
 /// An answer, or an instruction to wait for deliveries first.
@@ -48,6 +49,7 @@ class ControlRoutes {
  private:
   ServerResponse CreateEvents(const ServerRequest& request);
   ServerResponse Trigger(const ServerRequest& request);
+  ServerResponse Export(const ServerRequest& request);
   ServerResponse SetFaults(const ServerRequest& request);
   ServerResponse StatsAnswer() const;
   ServerResponse FetchesAnswer(std::string_view event_id) const;

@@ -15,6 +15,7 @@ struct SandboxConfig {
   std::string public_url;  ///< base of links in answers; "" means http://<Host header>
   Secret api_key;          ///< the Bearer key API requests must carry
   Secret webhook_secret;   ///< signs webhook calls
+  std::string webhook_ca_file;  ///< extra CA certificates (PEM) trusted for https webhook targets
   size_t threads = 2;      ///< Asio threads
   uint64_t seed = 0;       ///< 0: a random seed
   Faults faults;           ///< faults in force from the start

@@ -2,8 +2,11 @@
 #include "sandbox/sandbox_options.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <map>
 
 #include "sandbox/control_requests.hpp"
@@ -21,13 +24,15 @@ Usage:
                        [--latency-ms N] [--list-latency-ms N] [--error-rate F] [--timeout-rate F]
                        [--rate-limit-rate F] [--retry-after-s N] [--drop-rate F]
                        [--duplicate-rate F] [--max-delivery-attempts N]
+                       [--webhook-ca-file PEM]
   paypro-sandbox trigger --sandbox http://127.0.0.1:8090 --to URL [--count N] [--type T]
                          [--concurrency N] [--wait]
   paypro-sandbox --help | --version
 
 --api-key and --webhook-secret may come from PAYPRO_SANDBOX_API_KEY and
-PAYPRO_SANDBOX_WEBHOOK_SECRET. Types: mixed, lifecycle, or one event type such
-as payment.paid.
+PAYPRO_SANDBOX_WEBHOOK_SECRET. --webhook-ca-file trusts more CA certificates
+(a self-signed one, say) when delivering to https:// targets. Types: mixed,
+lifecycle, or one event type such as payment.paid.
 )";
 
 Error Bad(std::string message) { return MakeError(ErrorCode::kConfig, std::move(message)); }
@@ -94,6 +99,16 @@ const std::map<std::string_view, Setter>& ServeFlags() {
        [](std::string_view flag, std::string_view value, Command& command) -> Status {
          if (!ParseUrl(value)) return Bad(fmt::format("{} needs an http(s) URL", flag));
          command.serve.public_url = std::string(value);
+         return Ok{};
+       }},
+      {"--webhook-ca-file",
+       [](std::string_view flag, std::string_view value, Command& command) -> Status {
+         // Checked now: the delivery threads load it, and could only fail there.
+         const std::string path(value);
+         if (::access(path.c_str(), R_OK) != 0) {
+           return Bad(fmt::format("{}: cannot read {}: {}", flag, path, std::strerror(errno)));
+         }
+         command.serve.webhook_ca_file = path;
          return Ok{};
        }},
       {"--threads",

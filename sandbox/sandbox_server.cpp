@@ -56,7 +56,7 @@ struct SandboxServer::Impl {
         faults(config.faults, seed ^ 0x5eedULL),
         api(store, faults, stats, ApiSettings{config.api_key, config.public_url}),
         control(store, faults, stats, ledger, sender,
-                ControlSettings{config.public_url, config.webhook_secret}) {}
+                ControlSettings{config.public_url, config.webhook_secret, config.webhook_ca_file}) {}
 
   void Handle(ServerRequest request, Responder respond) {
     // Links are built from the Host header; an HTTP/1.0 request may lack it.

@@ -85,6 +85,7 @@ void DeliveryThread(DeliveryBatch& batch, DeliveryQueue& queue, DeliveryLedger& 
   options.connect_timeout = std::chrono::milliseconds(2000);
   options.request_timeout = std::chrono::milliseconds(10000);
   options.user_agent = "PayPro-Webhooks (paypro-sandbox)";
+  options.ca_file = batch.ca_file;
   HttpClient client(batch.to, options);
   while (const auto job = queue.Pop()) {
     Attempt(batch, queue, ledger, client, *job);

@@ -35,6 +35,7 @@ std::chrono::milliseconds RetryDelay(int failed_attempts,
 struct DeliveryBatch {
   Url to;
   Secret secret;
+  std::string ca_file;       ///< extra CA certificates (PEM) for an https target; "" for none
   std::string escaped_base;  ///< base URL of the links in the bodies (see base_template.hpp)
   size_t concurrency = 8;    ///< delivery threads, each with one keep-alive connection
   int max_attempts = 8;

@@ -84,10 +84,18 @@ CREATE TABLE paypro_backfill_state (
 CREATE INDEX paypro_events_held ON paypro_events (source) WHERE next_attempt_at = 'infinity';
 )sql";
 
+// The metrics sampler counts these states every few seconds; without an
+// index that would scan the whole table, which grows without bound. Rows
+// are few (PayPro rarely denies a signed event; dead letters get handled).
+constexpr std::string_view kFinishedBadlyIndex = R"sql(
+CREATE INDEX paypro_events_finished_badly ON paypro_events (state) WHERE state IN ('rejected', 'dead');
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "events inbox and handler runs", kEventsTable},
     Migration{2, "mirror tables", kMirrorTables},
     Migration{3, "backfill state", kBackfillState},
+    Migration{4, "index of rejected and dead events", kFinishedBadlyIndex},
 };
 
 Result<int> CurrentVersion(pqxx::connection_base& connection) {

@@ -15,13 +15,15 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection
       "   WHERE state = 'received' AND next_attempt_at <= now()"
       "     AND (lease_until IS NULL OR lease_until < now())"
       "   ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)"
-      " RETURNING e.event_id, e.event_type, e.attempts",
+      " RETURNING e.event_id, e.event_type, e.attempts,"
+      "   (extract(epoch FROM now() - e.received_at) * 1000)::bigint",
       std::string(owner), static_cast<double>(lease.count()), limit);
   tx.commit();
   std::vector<ClaimedEvent> claimed;
   claimed.reserve(rows.size());
   for (const auto& row : rows) {
-    claimed.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>()});
+    claimed.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
+                       std::chrono::milliseconds(row[3].as<int64_t>())});
   }
   return claimed;
 }

@@ -16,6 +16,7 @@ struct ClaimedEvent {
   std::string event_id;
   std::string posted_type;  ///< event_type as posted in the webhook
   int attempts = 0;         ///< failed verification attempts so far
+  std::chrono::milliseconds age{0};  ///< time since it was received, at the claim
 };
 
 /// PayPro's copy of an event, reduced to the columns we index.

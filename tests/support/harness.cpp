@@ -86,14 +86,14 @@ Daemon::Daemon(const TempDir& dir, DaemonOptions options)
   config_path_ = dir_.File("config.yaml");
   log_path_ = dir_.File("daemon.log");
   const std::string yaml = fmt::format(
-      "server:\n  listen: 127.0.0.1:{}\n  path: /webhooks/paypro\n  read_timeout_ms: 5000\n"
+      "server:\n  listen: 127.0.0.1:{}\n  path: /webhooks/paypro\n  read_timeout_ms: {}\n"
       "admin:\n  listen: 127.0.0.1:{}\n"
       "paypro:\n  api_base: {}\n  api_key: ${{TEST_PAYPRO_API_KEY}}\n"
       "  webhook_secrets: [\"${{TEST_PAYPRO_WEBHOOK_SECRET}}\"]\n  request_timeout_ms: 2000\n"
       "database:\n  url: {}\n"
       "log: {{ level: debug }}\n{}{}{}{}",
-      port_, admin_port_, options_.api_base, options_.database_url, options_.verifier_yaml, options_.processor_yaml,
-      options_.handlers_yaml, options_.extra_yaml);
+      port_, options_.read_timeout_ms, admin_port_, options_.api_base, options_.database_url, options_.verifier_yaml,
+      options_.processor_yaml, options_.handlers_yaml, options_.extra_yaml);
   WriteFile(config_path_, yaml);
 }
 

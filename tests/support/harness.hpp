@@ -39,6 +39,7 @@ struct DaemonOptions {
   std::string database_url;
   std::string api_base;
   std::string extra_yaml;  ///< appended to the generated config (e.g. more sections)
+  int read_timeout_ms = 5000;  ///< server.read_timeout_ms: the whole-request read deadline
   std::string handlers_yaml = "handlers:\n  - name: audit\n    on: [\"*\"]\n    log: {}\n";
   std::string verifier_yaml = "verifier: { workers: 2, batch_size: 32, lease_s: 30, max_backoff_s: 2 }\n";
   std::string processor_yaml = "processor: { workers: 2, batch_size: 100, max_attempts: 5, max_backoff_s: 2 }\n";
@@ -56,6 +57,8 @@ class Daemon {
 
   const std::string& config_path() const { return config_path_; }
   std::string webhook_url() const;
+  /// The webhook listener's port, for raw connections.
+  uint16_t port() const { return port_; }
   std::string admin_url() const;
   /// Posts `body` signed with `secret` at `timestamp` (now when 0).
   ClientResponse PostSigned(const std::string& body, const std::string& secret = kWebhookSecret,

@@ -114,7 +114,7 @@ TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
   EXPECT_EQ(config->processor.max_attempts, 10);
   EXPECT_EQ(config->processor.max_backoff, Seconds(3600));
   EXPECT_EQ(config->log.level, "info");
-  EXPECT_FALSE(config->log.json);
+  EXPECT_EQ(config->log.format, LogFormat::kText);
   EXPECT_TRUE(config->handlers.empty());
 }
 
@@ -190,7 +190,7 @@ handlers:
   EXPECT_EQ(config->processor.max_attempts, 11);
   EXPECT_EQ(config->processor.max_backoff, Seconds(12));
   EXPECT_EQ(config->log.level, "debug");
-  EXPECT_TRUE(config->log.json);
+  EXPECT_EQ(config->log.format, LogFormat::kJson);
   ASSERT_EQ(config->handlers.size(), 2u);
   EXPECT_EQ(config->handlers[0].name, "audit");
   EXPECT_EQ(config->handlers[0].on, std::vector<std::string>{"*"});
@@ -232,6 +232,11 @@ TEST(ConfigLoader, RejectsUnknownKeysAtEveryLevel) {
             "config.yaml:9: handlers[0].log.colour: unknown key");
   EXPECT_EQ(ErrorOf(kMinimal + "log:\n  level: info\n  level: debug\n"),
             "config.yaml:8: log.level: duplicate key");
+  // A key that is no setting name may be a secret one indent off: not echoed.
+  EXPECT_EQ(ErrorOf(kMinimal + "log:\n  pp_ffTBYqhJjsxs6CzdyDq6Mwza4UztqGin:\n"),
+            "config.yaml:7: log: unknown key (not shown: it does not look like a setting name)");
+  EXPECT_EQ(ErrorOf(kMinimal + "log:\n  hunter2-password: x\n"),
+            "config.yaml:7: log: unknown key (not shown: it does not look like a setting name)");
   EXPECT_EQ(ErrorOf(kMinimal + "paypro: {}\n"), "config.yaml:6: paypro: duplicate key");
 }
 
@@ -319,6 +324,53 @@ TEST(ConfigLoader, ChecksTlsAndCaFilesAtLoad) {
                     "database: {url: d}\n"),
             "config.yaml:1: paypro.ca_file: cannot read /nonexistent/ca.pem: No such file or "
             "directory");
+}
+
+TEST(ConfigLoader, ReadsTrustedProxiesAndAllowFrom) {
+  const auto config = Parse(kMinimal +
+                            "server:\n"
+                            "  trusted_proxies: [127.0.0.1/32, \"::1\", 10.0.0.0/8]\n"
+                            "  allow_from:\n"
+                            "    - 192.0.2.0/24\n"
+                            "    - \"2001:db8::/32\"\n"
+                            "    - ::ffff:198.51.100.0/120\n");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(NetworksText(config->server.trusted_proxies), "127.0.0.1/32, ::1/128, 10.0.0.0/8");
+  EXPECT_EQ(NetworksText(config->server.allow_from), "192.0.2.0/24, 2001:db8::/32, 198.51.100.0/24");
+  const auto one = Parse(kMinimal + "server: {trusted_proxies: 127.0.0.1, allow_from: []}\n");
+  ASSERT_TRUE(one.ok()) << one.error().detail;
+  EXPECT_EQ(NetworksText(one->server.trusted_proxies), "127.0.0.1/32");
+  EXPECT_TRUE(one->server.allow_from.empty());
+  const auto defaults = Parse(kMinimal);
+  ASSERT_TRUE(defaults.ok()) << defaults.error().detail;
+  EXPECT_TRUE(defaults->server.trusted_proxies.empty());
+  EXPECT_TRUE(defaults->server.allow_from.empty());
+}
+
+TEST(ConfigLoader, NamesTheBadNetworkEntryAndItsLine) {
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  trusted_proxies: [127.0.0.1/32, 10.0.0.1/8]\n"),
+            "config.yaml:7: server.trusted_proxies[1]: '10.0.0.1/8' has bits set beyond its prefix: "
+            "write 10.0.0.0/8");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  allow_from:\n    - 192.0.2.0/24\n    - 192.0.2.0/33\n"),
+            "config.yaml:9: server.allow_from[1]: '192.0.2.0/33' is not an IP network: write a CIDR "
+            "such as 192.0.2.0/24 or 2001:db8::/32, or a single address");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  allow_from: paypro.nl\n"),
+            "config.yaml:7: server.allow_from: 'paypro.nl' is not an IP network: write a CIDR such "
+            "as 192.0.2.0/24 or 2001:db8::/32, or a single address");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  allow_from: {a: b}\n"),
+            "config.yaml:7: server.allow_from: expected a string or a list of strings");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  trusted_proxies: [[127.0.0.1]]\n"),
+            "config.yaml:7: server.trusted_proxies[0]: expected a string");
+}
+
+TEST(ConfigLoader, RefusesToTrustEveryAddressAsAProxy) {
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  trusted_proxies: [127.0.0.1, 0.0.0.0/0]\n"),
+            "config.yaml:7: server.trusted_proxies[1]: '0.0.0.0/0' trusts every address: list the "
+            "proxies themselves");
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  trusted_proxies: \"::/0\"\n"),
+            "config.yaml:7: server.trusted_proxies: '::/0' trusts every address: list the proxies "
+            "themselves");
+  EXPECT_TRUE(Parse(kMinimal + "server:\n  allow_from: [0.0.0.0/0]\n").ok());
 }
 
 // Each handler error has its own test in handler_config_reader_test.cpp.
@@ -485,6 +537,36 @@ TEST(ConfigLoader, LoadsFileAndNamesUnreadableOne) {
   EXPECT_EQ(missing.error().code, ErrorCode::kConfig);
   EXPECT_EQ(missing.error().detail,
             "/nonexistent/webhookd.yaml: cannot read: No such file or directory");
+}
+
+TEST(ConfigLoader, ReadsTheShutdownTimeout) {
+  EXPECT_EQ(Parse(kMinimal)->server.shutdown_timeout, Seconds(30));
+  const auto config = Parse(kMinimal + "server:\n  shutdown_timeout_s: 5\n");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->server.shutdown_timeout, Seconds(5));
+  EXPECT_EQ(ErrorOf(kMinimal + "server:\n  shutdown_timeout_s: 0\n"),
+            "config.yaml:7: server.shutdown_timeout_s: must be from 1 to 3600");
+}
+
+TEST(ConfigLoader, ParsesPackagedConfigWithCredentials) {
+  // What the .deb installs as /etc/paypro-webhookd/config.yaml, with the
+  // credentials its unit passes in.
+  const std::filesystem::path repo =
+      std::filesystem::path(TEST_DATA_DIR).parent_path().parent_path();
+  const std::filesystem::path credentials =
+      std::filesystem::temp_directory_path() / ("config_loader_test_" + std::to_string(::getpid()) + "_credentials");
+  std::filesystem::create_directories(credentials);
+  std::ofstream(credentials / "api_key") << kApiKey << "\n";
+  std::ofstream(credentials / "webhook_secret") << kWebhookSecret << "\n";
+  const auto config = LoadConfigFile((repo / "packaging" / "config.yaml").string(),
+                                     FakeEnv({{"CREDENTIALS_DIRECTORY", credentials.string()}}));
+  std::filesystem::remove_all(credentials);
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->paypro.api_key.Reveal(), kApiKey);
+  ASSERT_EQ(config->paypro.webhook_secrets.size(), 1u);
+  EXPECT_EQ(config->paypro.webhook_secrets[0].Reveal(), kWebhookSecret);
+  EXPECT_EQ(config->server.listen.host, "127.0.0.1");
+  EXPECT_EQ(config->database.url.Reveal(), "postgresql:///paypro_webhookd?host=/run/postgresql");
 }
 
 TEST(ConfigLoader, ParsesShippedExample) {

@@ -22,7 +22,8 @@ constexpr std::string_view kBody = R"({"id":"EVAAAA1111","event_type":"payment.p
 class IntakeTest : public ::testing::Test {
  protected:
   std::vector<Secret> secrets_{Secret("whsec_old"), Secret("whsec_test")};
-  IntakeSettings settings_{kPath, secrets_, 600};
+  IntakeSettings settings_{kPath, secrets_, 600, {}};
+  std::optional<IpAddress> client_ = IpAddress::Parse("127.0.0.1").value();
 
   // A POST to the webhook path, signed with whsec_test at `timestamp`.
   static ServerRequest Signed(std::string_view body, std::string_view timestamp = kNowText) {
@@ -38,7 +39,7 @@ class IntakeTest : public ::testing::Test {
   }
 
   Error Refused(ServerRequest request) {
-    Result<AcceptedWebhook> verdict = DecideIntake(std::move(request), settings_, kNow);
+    Result<AcceptedWebhook> verdict = DecideIntake(std::move(request), client_, settings_, kNow);
     EXPECT_FALSE(verdict.ok()) << "accepted " << (verdict.ok() ? verdict->event.id : "");
     return verdict.ok() ? Error{ErrorCode::kInternal, "accepted", ""} : verdict.error();
   }
@@ -52,7 +53,7 @@ class IntakeTest : public ::testing::Test {
 
 TEST_F(IntakeTest, AcceptsSignedEventAndMovesBodyUnchanged) {
   const std::string body = ReadSampleEvent("payment.paid.json");
-  Result<AcceptedWebhook> verdict = DecideIntake(Signed(body), settings_, kNow);
+  Result<AcceptedWebhook> verdict = DecideIntake(Signed(body), client_, settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
   EXPECT_EQ(verdict->event.id, "EVYK7KCFJAXA23UKSG");
   EXPECT_EQ(verdict->event.event_type, "payment.paid");
@@ -60,7 +61,7 @@ TEST_F(IntakeTest, AcceptsSignedEventAndMovesBodyUnchanged) {
 }
 
 TEST_F(IntakeTest, AcceptsEventWithoutEventType) {
-  Result<AcceptedWebhook> verdict = DecideIntake(Signed(R"({"id":"EVAAAA1111"})"), settings_, kNow);
+  Result<AcceptedWebhook> verdict = DecideIntake(Signed(R"({"id":"EVAAAA1111"})"), client_, settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
   EXPECT_EQ(verdict->event.id, "EVAAAA1111");
   EXPECT_EQ(verdict->event.event_type, "");
@@ -71,13 +72,13 @@ TEST_F(IntakeTest, AcceptsSignatureOfAnyConfiguredSecret) {
   request.headers = HttpHeaders();
   request.headers.Add("PayPro-Timestamp", std::string(kNowText));
   request.headers.Add("PayPro-Signature", ComputeWebhookSignature(Secret("whsec_old"), kNowText, kBody));
-  EXPECT_TRUE(DecideIntake(std::move(request), settings_, kNow).ok());
+  EXPECT_TRUE(DecideIntake(std::move(request), client_, settings_, kNow).ok());
 }
 
 TEST_F(IntakeTest, IgnoresQueryStringInPath) {
   ServerRequest request = Signed(kBody);
   request.target = "/webhooks/paypro?attempt=2";
-  Result<AcceptedWebhook> verdict = DecideIntake(std::move(request), settings_, kNow);
+  Result<AcceptedWebhook> verdict = DecideIntake(std::move(request), client_, settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
   EXPECT_EQ(verdict->event.id, "EVAAAA1111");
 }
@@ -87,7 +88,39 @@ TEST_F(IntakeTest, AcceptsHeaderNamesInAnyCase) {
   request.headers = HttpHeaders();
   request.headers.Add("paypro-timestamp", std::string(kNowText));
   request.headers.Add("PAYPRO-SIGNATURE", ComputeWebhookSignature(Secret("whsec_test"), kNowText, kBody));
-  EXPECT_TRUE(DecideIntake(std::move(request), settings_, kNow).ok());
+  EXPECT_TRUE(DecideIntake(std::move(request), client_, settings_, kNow).ok());
+}
+
+TEST_F(IntakeTest, ClientOutsideAllowFromIs403BeforeAnythingElse) {
+  const std::vector<IpNetwork> allow = {IpNetwork::Parse("192.0.2.0/24").value()};
+  settings_.allow_from = allow;
+  client_ = IpAddress::Parse("203.0.113.7").value();
+  ExpectRefused(Signed(kBody), ErrorCode::kForbidden, "forbidden");
+  ServerRequest unsigned_elsewhere;
+  unsigned_elsewhere.method = "GET";
+  unsigned_elsewhere.target = "/secret-path";
+  ExpectRefused(std::move(unsigned_elsewhere), ErrorCode::kForbidden, "forbidden");
+}
+
+TEST_F(IntakeTest, ClientInAllowFromGoesOnToTheOtherChecks) {
+  const std::vector<IpNetwork> allow = {IpNetwork::Parse("192.0.2.0/24").value(),
+                                        IpNetwork::Parse("2001:db8::/32").value()};
+  settings_.allow_from = allow;
+  for (const std::string_view address : {"192.0.2.9", "2001:db8:1::5", "::ffff:192.0.2.200"}) {
+    client_ = IpAddress::Parse(address).value();
+    EXPECT_TRUE(DecideIntake(Signed(kBody), client_, settings_, kNow).ok()) << address;
+    ServerRequest request = Signed(kBody);
+    request.target = "/elsewhere";
+    ExpectRefused(std::move(request), ErrorCode::kNotFound, "not found");
+  }
+}
+
+TEST_F(IntakeTest, UnknownClientIsRefusedOnlyWhenAllowFromIsSet) {
+  client_ = std::nullopt;
+  EXPECT_TRUE(DecideIntake(Signed(kBody), client_, settings_, kNow).ok());
+  const std::vector<IpNetwork> allow = {IpNetwork::Parse("0.0.0.0/0").value()};
+  settings_.allow_from = allow;
+  ExpectRefused(Signed(kBody), ErrorCode::kForbidden, "forbidden");
 }
 
 TEST_F(IntakeTest, UnknownPathIs404BeforeAnythingElse) {
@@ -168,12 +201,12 @@ TEST_F(IntakeTest, SignatureIsCheckedBeforeFreshnessAndBody) {
 
 TEST_F(IntakeTest, StaleTimestampIs401) {
   ExpectRefused(Signed(kBody, "1699999399"), ErrorCode::kUnauthorized, "timestamp outside tolerance");
-  EXPECT_TRUE(DecideIntake(Signed(kBody, "1699999400"), settings_, kNow).ok());
+  EXPECT_TRUE(DecideIntake(Signed(kBody, "1699999400"), client_, settings_, kNow).ok());
 }
 
 TEST_F(IntakeTest, FutureTimestampIs401) {
   ExpectRefused(Signed(kBody, "1700000601"), ErrorCode::kUnauthorized, "timestamp outside tolerance");
-  EXPECT_TRUE(DecideIntake(Signed(kBody, "1700000600"), settings_, kNow).ok());
+  EXPECT_TRUE(DecideIntake(Signed(kBody, "1700000600"), client_, settings_, kNow).ok());
 }
 
 TEST_F(IntakeTest, FreshnessIsCheckedBeforeBody) {

@@ -63,6 +63,21 @@ TEST(SandboxControlRequests, FaultChangesKeepUnnamedSettings) {
   EXPECT_DOUBLE_EQ(integer_rate->error_rate, 1.0);
 }
 
+TEST(SandboxControlRequests, ExportReadsCountTypeAndSecret) {
+  auto defaults = ParseExportRequest("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->count, 1u);
+  EXPECT_FALSE(defaults->secret.has_value());
+  auto request = ParseExportRequest(R"({"count":5000,"type":"lifecycle","secret":"s3"})");
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->count, 5000u);
+  EXPECT_EQ(request->mix.kind, MixKind::kLifecycle);
+  ASSERT_TRUE(request->secret.has_value());
+  EXPECT_EQ(request->secret->Reveal(), "s3");
+  EXPECT_FALSE(ParseExportRequest(R"({"secret":""})").ok());
+  EXPECT_FALSE(ParseExportRequest(R"({"to":"http://x"})").ok());
+}
+
 TEST(SandboxControlRequests, FaultChangesRejectUnknownOrOutOfRange) {
   EXPECT_FALSE(ApplyFaultChanges({}, R"({"error_rate":1.5})").ok());
   EXPECT_FALSE(ApplyFaultChanges({}, R"({"eror_rate":0.1})").ok());

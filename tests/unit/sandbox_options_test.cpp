@@ -2,7 +2,10 @@
 #include "sandbox/sandbox_options.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace webhookd::sandbox {
@@ -61,6 +64,23 @@ TEST(SandboxOptions, RejectsBadFlagsWithoutEchoingSecrets) {
       EXPECT_EQ(command.error().reason.find("'k'"), std::string::npos);
     }
   }
+}
+
+TEST(SandboxOptions, TakesAReadableWebhookCaFile) {
+  const std::filesystem::path ca =
+      std::filesystem::temp_directory_path() / ("sandbox_options_test_ca_" + std::to_string(::getpid()) + ".pem");
+  std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\n";
+  auto command = ParseCommandLine({"serve", "--api-key", "k", "--webhook-secret", "w", "--webhook-ca-file", ca.string()},
+                                  Env());
+  std::filesystem::remove(ca);
+  ASSERT_TRUE(command.ok()) << command.error().reason;
+  EXPECT_EQ(command->serve.webhook_ca_file, ca.string());
+  EXPECT_EQ(ParseCommandLine({"serve", "--api-key", "k", "--webhook-secret", "w"}, Env())->serve.webhook_ca_file, "");
+
+  auto missing = ParseCommandLine(
+      {"serve", "--api-key", "k", "--webhook-secret", "w", "--webhook-ca-file", "/nonexistent/ca.pem"}, Env());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().reason, "--webhook-ca-file: cannot read /nonexistent/ca.pem: No such file or directory");
 }
 
 TEST(SandboxOptions, ParsesTrigger) {
