@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "daemon/backoff.hpp"
 #include "daemon/database_worker.hpp"
@@ -79,12 +80,16 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
   std::optional<Failure> failure;
   std::vector<CommittedRun> committed_runs;
   bool created_runs = false;
+  // Resources whose earlier event in this batch now has handler runs open:
+  // their later events wait for those runs, as the claim would have them.
+  std::unordered_set<std::string> waiting_resources;
   {
     pqxx::work tx(connection);
     std::vector<ProcessingClaim> claims = ClaimForProcessing(tx, config_.processor.batch_size);
     if (claims.empty()) return false;
     dispatched.reserve(claims.size());
     for (ProcessingClaim& claim : claims) {
+      if (waiting_resources.contains(claim.resource_id)) continue;
       auto event = DecodeEvent(claim.verified_body);
       auto fields = EventFields::Parse(claim.verified_body);
       if (!event || !fields) {
@@ -120,6 +125,7 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
       } else {
         CreateRuns(tx, dispatch.event.id, outside);
         created_runs = true;
+        if (!claim.resource_id.empty()) waiting_resources.insert(claim.resource_id);
       }
       dispatched.push_back(std::move(dispatch));
     }

@@ -139,7 +139,9 @@ Resource* EventFactory::MandateCreated(bool fresh, int64_t now) {
 }
 
 Resource* EventFactory::SubscriptionUpdated(bool fresh, int64_t now) {
-  Resource* subscription = fresh ? nullptr : subscriptions_.Peek(rng_);
+  // A merchant has many subscriptions: one update in four is to one not seen
+  // before, so that updates spread instead of piling onto the first one.
+  Resource* subscription = fresh || rng_() % 4 == 0 ? nullptr : subscriptions_.Peek(rng_);
   if (subscription == nullptr) {
     subscription = &SilentSubscription(fresh, now);
     if (!fresh) subscriptions_.Add(subscription, rng_);

@@ -238,13 +238,44 @@ TEST_F(ProcessingQueuePgTest, EventsAboutOneResourceGoInPayProsOrder) {
   InsertVerified("EVFIRST1", 10, "resource_id = 'PP1', paypro_created_at = '2024-01-01T10:00:00Z'");
   InsertVerified("EVSECOND1", 100, "resource_id = 'PP1', paypro_created_at = '2024-01-01T10:05:00Z'");
   InsertVerified("EVOTHER1", 50, "resource_id = 'PP2', paypro_created_at = '2024-01-01T10:10:00Z'");
-  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVOTHER1", "EVFIRST1"}));
+  // Both of PP1's events are due: they come in one claim, in PayPro's order.
+  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVOTHER1", "EVFIRST1", "EVSECOND1"}));
+  // With room for one, only the head of the longest-waiting queue.
+  {
+    pqxx::work tx(*connection_);
+    EXPECT_EQ(Ids(ClaimForProcessing(tx, 2)), (Ids_{"EVOTHER1", "EVFIRST1"}));
+  }
   {
     pqxx::work tx(*connection_);
     MarkProcessed(tx, {"EVFIRST1", "EVOTHER1"});
     tx.commit();
   }
   EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVSECOND1"}));
+}
+
+TEST_F(ProcessingQueuePgTest, ARunOfOneResourceStopsAtAnEventNotYetDue) {
+  InsertVerified("EVRUN1", 30, "resource_id = 'PP5', paypro_created_at = '2024-01-01T10:00:00Z'");
+  InsertVerified("EVRUN2", 30, "resource_id = 'PP5', paypro_created_at = '2024-01-01T10:01:00Z'");
+  InsertVerified("EVRUN3", 30, "resource_id = 'PP5', paypro_created_at = '2024-01-01T10:02:00Z', state = 'received'");
+  InsertVerified("EVRUN4", 30, "resource_id = 'PP5', paypro_created_at = '2024-01-01T10:03:00Z'");
+  EXPECT_EQ(Ids(ClaimAndCommit(10)), (Ids_{"EVRUN1", "EVRUN2"}));
+}
+
+TEST_F(ProcessingQueuePgTest, RowsLockedByAnotherWorkerCutTheRunThere) {
+  InsertVerified("EVCUT1", 30, "resource_id = 'PP6', paypro_created_at = '2024-01-01T10:00:00Z'");
+  InsertVerified("EVCUT2", 30, "resource_id = 'PP6', paypro_created_at = '2024-01-01T10:01:00Z'");
+  InsertVerified("EVCUT3", 30, "resource_id = 'PP6', paypro_created_at = '2024-01-01T10:02:00Z'");
+  InsertVerified("EVFREE1", 20, "resource_id = 'PP7', paypro_created_at = '2024-01-01T10:00:00Z'");
+  auto other_connection = database_.Connect();
+  pqxx::work other(*other_connection);
+  other.exec("SELECT 1 FROM paypro_events WHERE event_id = 'EVCUT2' FOR UPDATE");
+  {
+    pqxx::work tx(*connection_);
+    EXPECT_EQ(Ids(ClaimForProcessing(tx, 10)), (Ids_{"EVCUT1", "EVFREE1"})) << "EVCUT3 must wait behind EVCUT2";
+  }
+  other.exec("SELECT 1 FROM paypro_events WHERE event_id = 'EVCUT1' FOR UPDATE");
+  pqxx::work tx(*connection_);
+  EXPECT_EQ(Ids(ClaimForProcessing(tx, 10)), (Ids_{"EVFREE1"})) << "a queue whose head is taken is not claimed at all";
 }
 
 TEST_F(ProcessingQueuePgTest, FailedEarlierEventHoldsBackLaterOnesUntilDeadOrDone) {
