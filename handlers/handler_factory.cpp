@@ -18,6 +18,9 @@ template <typename... Kinds>
 struct Overloaded : Kinds... {
   using Kinds::operator()...;
 };
+// clang before 17 does not deduce aggregate template arguments (P1816) by itself.
+template <typename... Kinds>
+Overloaded(Kinds...) -> Overloaded<Kinds...>;
 
 using Made = Result<std::shared_ptr<Handler>>;
 

@@ -15,6 +15,35 @@ Error Malformed(std::string detail) {
   return MakeError(ErrorCode::kUpstream, "malformed events page", "malformed events page: " + std::move(detail));
 }
 
+// "." or "..", also percent-encoded (%2e), which servers resolve upwards.
+bool IsDotSegment(std::string_view segment) {
+  size_t dots = 0;
+  while (!segment.empty()) {
+    if (segment.starts_with('.')) {
+      segment.remove_prefix(1);
+    } else if (segment.size() >= 3 && segment.substr(0, 2) == "%2" && (segment[2] == 'e' || segment[2] == 'E')) {
+      segment.remove_prefix(3);
+    } else {
+      return false;
+    }
+    ++dots;
+  }
+  return dots == 1 || dots == 2;
+}
+
+// Whether `path` is `base` or below it: at a segment boundary (/v1/events,
+// not /v1x) and without dot segments (not /v1/../admin).
+bool IsUnderPath(std::string_view path, std::string_view base) {
+  if (!path.starts_with(base) || (path.size() > base.size() && path[base.size()] != '/')) return false;
+  while (!path.empty()) {
+    path.remove_prefix(1);  // the '/' before each segment
+    const size_t end = path.find('/');
+    if (IsDotSegment(path.substr(0, end))) return false;
+    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<std::string> TargetOnApi(std::string_view link, const Url& api_base) {
@@ -22,7 +51,7 @@ Result<std::string> TargetOnApi(std::string_view link, const Url& api_base) {
   auto url = ParseUrl(link.substr(0, query_at));
   if (!url) return Malformed(fmt::format("link {} is not a URL", link));
   const bool same_origin = url->tls == api_base.tls && url->host == api_base.host && url->port == api_base.port;
-  if (!same_origin || !url->base_path.starts_with(api_base.base_path)) {
+  if (!same_origin || !IsUnderPath(url->base_path, api_base.base_path)) {
     return Malformed(fmt::format("link {} leaves the API at {}", link, api_base.ToString()));
   }
   std::string target = url->base_path.substr(api_base.base_path.size());

@@ -52,7 +52,10 @@ Result<PostedEvent> ParsePostedEvent(std::string_view body) {
       event.created_at = StringOr(field.value);
       if (!ParseRfc3339(event.created_at)) event.created_at.clear();
     } else if (field.key == "payload") {
-      event.resource_id = StringOr(field.value["id"]);
+      // get() rather than the conversion to element, which throws when the
+      // payload is null, not an object, or has no id: only a hint is missing.
+      simdjson::dom::element resource_id;
+      if (field.value["id"].get(resource_id) == simdjson::SUCCESS) event.resource_id = StringOr(resource_id);
       if (!LooksLikeResourceId(event.resource_id)) event.resource_id.clear();
     }
   }

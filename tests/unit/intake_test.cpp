@@ -60,6 +60,17 @@ TEST_F(IntakeTest, AcceptsSignedEventAndMovesBodyUnchanged) {
   EXPECT_EQ(verdict->body, body);
 }
 
+// Found by tests/fuzz/intake_fuzz: a signed body whose payload has no id
+// threw out of DecideIntake (see posted_event_test.cpp).
+TEST_F(IntakeTest, AcceptsSignedEventWhosePayloadHasNoId) {
+  for (const std::string body : {R"({"id":"EVAAAA1111","payload":{"md":"PPH25H07JYWLR7PA82"}})",
+                                  R"({"id":"EVAAAA1111","payload":null})"}) {
+    Result<AcceptedWebhook> verdict = DecideIntake(Signed(body), client_, settings_, kNow);
+    ASSERT_TRUE(verdict.ok()) << body << ": " << verdict.error().detail;
+    EXPECT_EQ(verdict->event.resource_id, "") << body;
+  }
+}
+
 TEST_F(IntakeTest, AcceptsEventWithoutEventType) {
   Result<AcceptedWebhook> verdict = DecideIntake(Signed(R"({"id":"EVAAAA1111"})"), client_, settings_, kNow);
   ASSERT_TRUE(verdict.ok()) << verdict.error().detail;
