@@ -90,9 +90,6 @@ class GracefulStop : public ::testing::Test {
                             " FROM paypro_handler_runs WHERE handler = 'fulfil'");
   }
 
-  std::string StateOf(const std::string& id) {
-    return database_.Scalar("SELECT state FROM paypro_events WHERE event_id = '" + id + "'");
-  }
 
   TempDir dir_;
   TestDatabase database_;
@@ -111,7 +108,7 @@ TEST_F(GracefulStop, RunFinishesWithinTheDeadline) {
   EXPECT_LT(Clock::now() - signalled, seconds(20)) << "waited for the deadline, not for the run";
   EXPECT_EQ(Count("end " + id), 1) << daemon->Output();
   EXPECT_EQ(Run("state"), "succeeded");
-  EXPECT_EQ(StateOf(id), "processed");
+  EXPECT_EQ(database_.EventState(id), "processed");
 }
 
 TEST_F(GracefulStop, DeadlineAbandonsTheRunAndTheNextStartFinishesIt) {
@@ -134,13 +131,13 @@ TEST_F(GracefulStop, DeadlineAbandonsTheRunAndTheNextStartFinishesIt) {
   EXPECT_EQ(Run("state"), "pending");
   EXPECT_EQ(Run("attempts"), "0");
   EXPECT_EQ(Run("lease_owner IS NULL"), "t");
-  EXPECT_EQ(StateOf(id), "verified");
+  EXPECT_EQ(database_.EventState(id), "verified");
 
   // At least once: the next start runs the program again, to the end.
   WriteFile(dir_.File("sleep_s"), "0");
   auto again = MakeDaemon(2);
   ASSERT_TRUE(again->Start()) << again->Output();
-  ASSERT_TRUE(Eventually([&] { return StateOf(id) == "processed"; }, kSettle)) << again->Output();
+  ASSERT_TRUE(Eventually([&] { return database_.EventState(id) == "processed"; }, kSettle)) << again->Output();
   EXPECT_EQ(Count("start " + id), 2);
   EXPECT_EQ(Count("end " + id), 1);
   EXPECT_EQ(Run("state"), "succeeded");

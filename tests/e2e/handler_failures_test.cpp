@@ -21,9 +21,6 @@ class HandlerFailures : public ::testing::Test {
     WriteFile(dir_.File(name), "#!/bin/sh\n" + body);
     chmod(dir_.File(name).c_str(), 0755);
   }
-  std::string StateOf(const std::string& id) {
-    return database_.Scalar("SELECT state FROM paypro_events WHERE event_id = '" + id + "'");
-  }
 
   TempDir dir_;
   TestDatabase database_;
@@ -61,7 +58,7 @@ TEST_F(HandlerFailures, DeadLetterThenRetryDeadFromTheCommandLine) {
   WriteFile(dir_.File("fixed"), "");
   const auto [one_code, one] = RunDaemonCommand(dir_, {"--config", daemon.config_path(), "--retry-event", first});
   EXPECT_EQ(one_code, 0) << one;
-  ASSERT_TRUE(Eventually([&] { return StateOf(first) == "processed"; }, kSettle)) << daemon.Output();
+  ASSERT_TRUE(Eventually([&] { return database_.EventState(first) == "processed"; }, kSettle)) << daemon.Output();
   const auto [all_code, all] = RunDaemonCommand(dir_, {"--config", daemon.config_path(), "--retry-dead"});
   EXPECT_EQ(all_code, 0);
   EXPECT_NE(all.find("2 dead events"), std::string::npos) << all;
@@ -88,7 +85,7 @@ TEST_F(HandlerFailures, HungProgramIsKilledWithItsChildrenAtTheTimeout) {
   ASSERT_TRUE(daemon.Start()) << daemon.Output();
   const std::string event = sandbox_.CreateEvents(1).front();
   ASSERT_EQ(daemon.PostSigned(event).status, 200u);
-  ASSERT_TRUE(Eventually([&] { return StateOf(JsonString(event, "id")) == "dead"; }, kSettle)) << daemon.Output();
+  ASSERT_TRUE(Eventually([&] { return database_.EventState(JsonString(event, "id")) == "dead"; }, kSettle)) << daemon.Output();
   const pid_t child = std::stoi(ReadFile(dir_.File("child.pid")));
   EXPECT_TRUE(Eventually([&] { return kill(child, 0) != 0; }, std::chrono::seconds(5))) << "sleep survived";
   EXPECT_NE(database_.Scalar("SELECT last_error FROM paypro_handler_runs").find("timed out"), std::string::npos);
@@ -106,7 +103,7 @@ TEST_F(HandlerFailures, BadReloadKeepsTheRunningHandlers) {
 
   const std::string event = sandbox_.CreateEvents(1).front();
   ASSERT_EQ(daemon.PostSigned(event).status, 200u);
-  ASSERT_TRUE(Eventually([&] { return StateOf(JsonString(event, "id")) == "processed"; }, kSettle));
+  ASSERT_TRUE(Eventually([&] { return database_.EventState(JsonString(event, "id")) == "processed"; }, kSettle));
   EXPECT_EQ(daemon.Dispatches(JsonString(event, "id")), 1);
 
   // A valid edit is picked up without a signal (the file is watched) and
@@ -116,7 +113,7 @@ TEST_F(HandlerFailures, BadReloadKeepsTheRunningHandlers) {
   ASSERT_TRUE(daemon.process().WaitForOutput("configuration reloaded", std::chrono::seconds(10))) << daemon.Output();
   const std::string later = sandbox_.CreateEvents(1).front();
   ASSERT_EQ(daemon.PostSigned(later).status, 200u);
-  ASSERT_TRUE(Eventually([&] { return StateOf(JsonString(later, "id")) == "processed"; }, kSettle));
+  ASSERT_TRUE(Eventually([&] { return database_.EventState(JsonString(later, "id")) == "processed"; }, kSettle));
   EXPECT_EQ(daemon.Dispatches(JsonString(later, "id")), 0);
   EXPECT_TRUE(daemon.process().running());
 }

@@ -360,11 +360,6 @@ std::vector<HostileCase> RefusedCases(const std::string& event, const std::strin
   return cases;
 }
 
-std::string StateOf(const TestDatabase& database, const std::string& id) {
-  return database.Scalar("SELECT coalesce((SELECT state FROM paypro_events WHERE event_id = '" +
-                         id + "'), 'absent')");
-}
-
 int64_t ApiRequests(Sandbox& sandbox) {
   return JsonInt(sandbox.Get("/_sandbox/stats").body, "api_requests");
 }
@@ -372,8 +367,8 @@ int64_t ApiRequests(Sandbox& sandbox) {
 // Waits until PayPro's copy of `id` was handled: verified, dispatched once, processed.
 void ExpectProcessedOnce(Daemon& daemon, const TestDatabase& database, const std::string& id) {
   EXPECT_TRUE(
-      Eventually([&] { return StateOf(database, id) == "processed"; }, std::chrono::seconds(15)))
-      << id << " is " << StateOf(database, id);
+      Eventually([&] { return database.EventState(id) == "processed"; }, std::chrono::seconds(15)))
+      << id << " is " << database.EventState(id);
   EXPECT_TRUE(Eventually([&] { return daemon.Dispatches(id) == 1; }, std::chrono::seconds(5)))
       << id;
   EXPECT_EQ(database.Scalar("SELECT count(*) FROM paypro_events WHERE event_id = '" + id + "'"),
@@ -509,8 +504,8 @@ TEST(HostileInput, EdgeCallsThatPassAreStoredOnceAndForgedIdsAreRejected) {
 
   for (const std::string& id : ids) ExpectProcessedOnce(daemon, database, id);
   EXPECT_TRUE(
-      Eventually([&] { return StateOf(database, forged) == "rejected"; }, std::chrono::seconds(15)))
-      << StateOf(database, forged);
+      Eventually([&] { return database.EventState(forged) == "rejected"; }, std::chrono::seconds(15)))
+      << database.EventState(forged);
   EXPECT_EQ(sandbox.Fetches(forged), 1);
   EXPECT_EQ(daemon.Dispatches(forged), 0);
   EXPECT_EQ(database.Scalar("SELECT count(*) FROM paypro_events"), std::to_string(ids.size() + 1));

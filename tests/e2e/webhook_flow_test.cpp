@@ -25,9 +25,6 @@ class WebhookFlow : public ::testing::Test {
     return std::stoi(database_.Scalar("SELECT count(*) FROM paypro_events WHERE state = '" + state + "'"));
   }
 
-  std::string StateOf(const std::string& id) {
-    return database_.Scalar("SELECT state FROM paypro_events WHERE event_id = '" + id + "'");
-  }
 
   TempDir dir_;
   TestDatabase database_;
@@ -51,7 +48,7 @@ TEST_F(WebhookFlow, ProcessesEveryDeliveredEventExactlyOnce) {
   ASSERT_TRUE(Eventually([&] { return CountInState("processed") == kEvents; }, kSettle))
       << "processed: " << CountInState("processed") << "\n" << daemon_->Output().substr(0, 4000);
   for (const std::string& id : acknowledged) {
-    EXPECT_EQ(StateOf(id), "processed") << id;
+    EXPECT_EQ(database_.EventState(id), "processed") << id;
     EXPECT_EQ(daemon_->Dispatches(id), 1) << id;
   }
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events"), std::to_string(kEvents));
@@ -83,12 +80,12 @@ TEST_F(WebhookFlow, EventPayProDoesNotKnowIsRejectedAndNeverDispatched) {
       R"({"id":"EVFORGED000000000001","type":"event","event_type":"payment.paid","created_at":"2024-01-01T00:00:00Z",)"
       R"("payload":{"id":"PPFORGED0001","type":"payment","amount":100000,"state":"paid"}})";
   ASSERT_EQ(daemon_->PostSigned(forged).status, 200u);
-  ASSERT_TRUE(Eventually([&] { return StateOf("EVFORGED000000000001") == "rejected"; }, kSettle))
+  ASSERT_TRUE(Eventually([&] { return database_.EventState("EVFORGED000000000001") == "rejected"; }, kSettle))
       << daemon_->Output();
   EXPECT_GE(sandbox_.Fetches("EVFORGED000000000001"), 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(daemon_->Dispatches("EVFORGED000000000001"), 0);
-  EXPECT_EQ(StateOf("EVFORGED000000000001"), "rejected");
+  EXPECT_EQ(database_.EventState("EVFORGED000000000001"), "rejected");
 }
 
 TEST_F(WebhookFlow, SameEventPostedConcurrentlyIsStoredAndDispatchedOnce) {
@@ -110,7 +107,7 @@ TEST_F(WebhookFlow, SameEventPostedConcurrentlyIsStoredAndDispatchedOnce) {
   }
   for (std::thread& sender : senders) sender.join();
   for (unsigned status : statuses) EXPECT_EQ(status, 200u);
-  ASSERT_TRUE(Eventually([&] { return StateOf(id) == "processed"; }, kSettle)) << daemon_->Output();
+  ASSERT_TRUE(Eventually([&] { return database_.EventState(id) == "processed"; }, kSettle)) << daemon_->Output();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events WHERE event_id = '" + id + "'"), "1");
   EXPECT_EQ(daemon_->Dispatches(id), 1);

@@ -51,4 +51,11 @@ std::string TestDatabase::Scalar(const std::string& sql) const {
   return rows[0][0].as<std::string>();
 }
 
+std::string TestDatabase::EventState(const std::string& event_id) const {
+  auto connection = Connect();
+  pqxx::nontransaction tx(*connection);
+  const pqxx::result rows = tx.exec_params("SELECT state FROM paypro_events WHERE event_id = $1", event_id);
+  return rows.empty() ? std::string() : rows[0][0].as<std::string>();
+}
+
 }  // namespace webhookd::testing

@@ -22,6 +22,8 @@ class TestDatabase {
   std::unique_ptr<pqxx::connection> Connect() const;
   /// Runs `sql` and returns the first column of the first row as text.
   std::string Scalar(const std::string& sql) const;
+  /// The state of stored event `event_id`, or "" when it is not stored.
+  std::string EventState(const std::string& event_id) const;
 
  private:
   std::string admin_url_;
