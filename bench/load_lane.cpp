@@ -32,8 +32,8 @@ struct Connection {
   beast::flat_buffer buffer;
   std::optional<http::response_parser<http::string_body>> parser;
   bool open = false;
-  uint64_t number = 0;              ///< the request in flight
-  Clock::time_point measured_from;  ///< intended (open loop) or actual (closed loop) send time
+  uint64_t number = 0;              // the request in flight
+  Clock::time_point measured_from;  // intended (open loop) or actual (closed loop) send time
 };
 
 }  // namespace
@@ -62,7 +62,7 @@ struct LoadLane::Impl {
   // stale on the server's idle timeout during a slow open-loop run.
   std::deque<Connection*> idle;
   Clock::time_point start;
-  uint64_t next = 0;  ///< the lane's next request, counted within its share
+  uint64_t next = 0;  // the lane's next request, counted within its share
   uint64_t in_flight = 0;
   bool pacer_armed = false;
   bool done_issuing = false;

@@ -80,10 +80,10 @@ fmt_mb() {
   awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'
 }
 
-# ratio A B: A / B to two decimals, or "–".
+# ratio A B: A / B to two decimals (three significant digits below 0.1), or "–".
 ratio() {
   if [[ -z "$1" || -z "$2" || "$1" == null || "$2" == null ]]; then echo "–"; return; fi
-  awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "–"; else printf "%.2f", a / b }'
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) { print "–"; exit } r = a / b; if (r < 0.1) printf "%.3g", r; else printf "%.2f", r }'
 }
 
 # yes_no CONDITION_AWK A B: "yes" when the awk condition on a and b holds.
@@ -165,6 +165,8 @@ section_e2e() {
     "$(fmt_mb "$(med peak_rss_kb e2e.daemon)")" "$(fmt_num "$(med daemon_cpu_s e2e.daemon)" 1)" \
     "$(fmt_num "$(med postgres_cpu_s e2e.daemon)" 1)" "$(fmt_num "$(med sandbox_cpu_s e2e.daemon)" 1)"
   echo
+  printf 'When the last call was answered, %s events were verified and %s processed.\n\n' \
+    "$(fmt_int "$(med verified_at_last_request e2e.daemon)")" "$(fmt_int "$(med processed_at_last_request e2e.daemon)")"
   printf 'Ratios: end to end ÷ acknowledgement alone %s; ÷ pgbench best one-row rate %s; ÷ pgbench 100-row rows/s %s. Peak RSS ÷ webhook'"'"'s (peer, closed loop) %s.\n' \
     "$(ratio "$(med e2e_eps e2e.daemon)" "$(med rps ack.daemon)")" "$(ratio "$(med e2e_eps e2e.daemon)" "$(best_one_row)")" \
     "$(ratio "$(med e2e_eps e2e.daemon)" "$(med rows_per_s db.hundred_rows_c8)")" \
@@ -185,6 +187,9 @@ section_latency() {
   latency_row "webhook (peer)" latency.webhook
   latency_row "**paypro-webhookd** (defaults, sql handler, verifier and processor running)" latency.daemon
   echo
+  printf 'At the end of the daemon'"'"'s run, %s of the %s calls were verified and %s processed.\n\n' \
+    "$(fmt_int "$(med verified_by_end latency.daemon)")" "$(fmt_int "$(med answered latency.daemon)")" \
+    "$(fmt_int "$(med processed_by_end latency.daemon)")"
   printf 'Ratios of the daemon to nginx: p50 %s, p99 %s, p99.9 %s; to webhook: p50 %s, p99 %s, p99.9 %s.\n' \
     "$(ratio "$(med p50_ms latency.daemon)" "$(med p50_ms latency.nginx)")" \
     "$(ratio "$(med p99_ms latency.daemon)" "$(med p99_ms latency.nginx)")" \
@@ -223,9 +228,9 @@ section_backfill() {
   printf '| fetch only (`bench-list-walk`) | %s | 1.000 |\n' "$(fmt_num "$(med fetch_s backfill.daemon)")"
   printf '| `--backfill` walk: every page fetched, parsed and recorded (summary `seconds`) | %s | **%s** |\n' \
     "$(fmt_num "$(med walk_s backfill.daemon)")" "$(fmt_num "$(med walk_ratio backfill.daemon)" 3)"
-  printf '| whole `--backfill` command, including processing all %s events by a `sql` handler | %s | %s |\n' \
-    "$(fmt_int "$(med events backfill.daemon)")" "$(fmt_num "$(med total_s backfill.daemon)")" \
-    "$(fmt_num "$(med total_ratio backfill.daemon)" 3)"
+  printf '| whole `--backfill` command, including processing by a `sql` handler (%s of %s events processed when it returned) | %s | %s |\n' \
+    "$(fmt_int "$(med processed backfill.daemon)")" "$(fmt_int "$(med events backfill.daemon)")" \
+    "$(fmt_num "$(med total_s backfill.daemon)")" "$(fmt_num "$(med total_ratio backfill.daemon)" 3)"
 }
 
 # replace_section FILE NAME CONTENT_FILE: swaps what is between the NAME markers.

@@ -67,7 +67,7 @@ start_sandbox() {
   SANDBOX_STARTED_PID=$!
   PIDS+=("$SANDBOX_STARTED_PID")
   local i
-  for i in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
+  for i in $(seq 1 100); do grep -qs "listening on" "$log" && break; sleep 0.1; done
   SANDBOX_STARTED_URL="http://$(grep -m1 -o 'listening on [0-9.:]*' "$log" | cut -d' ' -f3)"
 }
 
@@ -77,6 +77,12 @@ fresh_database() {
   # Each run starts without the previous one's dirty pages to write back.
   ((QUICK)) || psql -q "$PAYPRO_TEST_DATABASE_URL" -c "CHECKPOINT" >/dev/null
   echo "${PAYPRO_TEST_DATABASE_URL%/*}/$1"
+}
+
+# drop_database NAME: once a run is measured, so that autovacuum on its dead rows
+# cannot take CPU and I/O from the runs after it.
+drop_database() {
+  psql -q "$PAYPRO_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
 }
 
 # daemon_config FILE DB_URL API_BASE EXTRA_YAML: writes a config on free ports; sets DAEMON_PORT, ADMIN_PORT.
@@ -102,8 +108,10 @@ start_daemon() {
   wait_http "http://127.0.0.1:$ADMIN_PORT/readyz"
 }
 
+# metric NAME: one sample of the daemon's /metrics. awk reads to the end, so
+# curl never sees a closed pipe (a failure under pipefail).
 metric() {
-  curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v name="$1" '$1 == name {print $2; exit}'
+  curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v name="$1" '$1 == name { value = $2 } END { print value }'
 }
 
 # nginx answering `return 200` on a fresh prefix; sets NGINX_PORT and NGINX_PID.
