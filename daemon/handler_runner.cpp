@@ -16,8 +16,12 @@ namespace webhookd {
 
 namespace {
 
-// Longer than any handler's own timeout, so a live worker never loses its claim.
-constexpr auto kLease = std::chrono::seconds(24 * 3600 + 600);
+// A claim lasts kLease and the lease keeper renews it every kRenewEvery
+// while the handler runs, however long that takes: a live worker keeps its
+// claim, and a killed daemon's claims are free again within kLease of the
+// kill, instead of waiting out the longest handler timeout (up to a day).
+constexpr auto kLease = std::chrono::seconds(30);
+constexpr auto kRenewEvery = std::chrono::seconds(10);
 
 // Calls `done` when the scope ends, however it ends.
 template <typename Done>
@@ -42,6 +46,7 @@ HandlerRunner::~HandlerRunner() { Stop(); }
 
 void HandlerRunner::Start() {
   for (int i = 0; i < kWorkers; ++i) workers_.emplace_back([this, i] { RunWorker(i); });
+  lease_keeper_ = std::thread([this] { KeepLeases(); });
 }
 
 void HandlerRunner::RequestStop() {
@@ -53,6 +58,10 @@ void HandlerRunner::Stop() {
   RequestStop();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
+  // Only now: the workers' last runs needed their leases until they ended.
+  keeper_stopping_ = true;
+  keeper_wake_.Notify();
+  if (lease_keeper_.joinable()) lease_keeper_.join();
 }
 
 void HandlerRunner::Abandon() {
@@ -113,7 +122,12 @@ std::vector<std::string> HandlerRunner::EnabledHandlers(const std::shared_ptr<co
   }
   std::vector<std::string> names;
   for (const auto& handler : table->handlers()) {
-    if (handler->phase() == HandlerPhase::kOutside && !disabled_.contains(handler->name())) {
+    // A saturated handler's runs wait in the table, not in a worker: a
+    // worker waiting for its slot would be lost to every other handler.
+    // Two workers may both see its last slot free and the later one waits,
+    // but waiters never pile up: a handler with waiters stays saturated.
+    if (handler->phase() == HandlerPhase::kOutside && !disabled_.contains(handler->name()) &&
+        !handler->Saturated()) {
       names.push_back(handler->name());
     }
   }
@@ -131,6 +145,22 @@ void HandlerRunner::RunWorker(int index) {
   const std::string owner = WorkerIdentity("runner", index);
   RunDatabaseWorker("handler runner", config_.database.url, stopping_, runs_created_,
                     [&](pqxx::connection_base& connection) { return RunOne(connection, owner); });
+}
+
+void HandlerRunner::KeepLeases() {
+  auto renewed = std::chrono::steady_clock::now();
+  RunDatabaseWorker("lease keeper", config_.database.url, keeper_stopping_, keeper_wake_,
+                    [&](pqxx::connection_base& connection) {
+                      if (std::chrono::steady_clock::now() - renewed < kRenewEvery) return false;
+                      std::map<std::string, ClaimedRun> held;
+                      {
+                        std::lock_guard lock(held_mutex_);
+                        held = held_;
+                      }
+                      RenewRuns(connection, held, kLease);
+                      renewed = std::chrono::steady_clock::now();
+                      return false;
+                    });
 }
 
 bool HandlerRunner::RunOne(pqxx::connection_base& connection, const std::string& owner) {

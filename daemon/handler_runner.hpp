@@ -22,11 +22,13 @@ class connection_base;
 
 namespace webhookd {
 
-/// Each worker claims one due run at a time under a lease, calls the
-/// handler, and records the outcome: success (the event is processed when
-/// its last run succeeds), a retry after the handler's backoff (honouring a
-/// Retry-After), or dead when attempts are spent. A handler whose target
-/// answered 410 is disabled until the next reload. Runs of one slow handler
+/// Each worker claims one due run at a time under a short lease (renewed
+/// while the handler runs, so that a killed daemon's runs are free again
+/// half a minute later), calls the handler, and records the outcome:
+/// success (the event is processed when its last run succeeds), a retry
+/// after the handler's backoff (honouring a Retry-After), or dead when
+/// attempts are spent. A handler whose target answered 410 is disabled
+/// until the next reload. Runs of one slow handler
 /// occupy at most its own concurrency, never intake or other resources.
 class HandlerRunner {
  public:
@@ -56,8 +58,10 @@ class HandlerRunner {
 
  private:
   void RunWorker(int index);
+  /// Renews the leases of the runs workers hold, until Stop() has joined them.
+  void KeepLeases();
   bool RunOne(pqxx::connection_base& connection, const std::string& owner);
-  /// Outside handlers of `table` that are not disabled.
+  /// Outside handlers of `table` that are neither disabled nor saturated.
   std::vector<std::string> EnabledHandlers(const std::shared_ptr<const DispatchTable>& table);
   void Disable(const std::string& name);
   /// Notes that `owner` holds `run` while its handler runs, for ReleaseHeldRuns.
@@ -73,6 +77,9 @@ class HandlerRunner {
   mutable std::mutex held_mutex_;
   std::map<std::string, ClaimedRun> held_;  ///< by owner: the run each worker holds
   std::vector<std::thread> workers_;
+  std::atomic<bool> keeper_stopping_{false};
+  WorkSignal keeper_wake_;
+  std::thread lease_keeper_;
   std::mutex disabled_mutex_;
   const DispatchTable* disabled_for_ = nullptr;  ///< the table the disabled set belongs to
   std::set<std::string> disabled_;

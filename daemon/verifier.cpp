@@ -84,6 +84,7 @@ void Verifier::RunWorker(int index) {
 }
 
 bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner) {
+  if (api_pause_.Remaining().count() > 0) return false;
   const std::vector<ClaimedEvent> claimed =
       ClaimForVerification(connection, owner, config_.verifier.batch_size, config_.verifier.lease);
   if (claimed.empty()) return false;
@@ -92,7 +93,9 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
   results.reserve(claimed.size());
   bool any_verified = false;
   for (const ClaimedEvent& event : claimed) {
-    if (stopping_) {
+    // Stopping, or PayPro asked every caller to wait: the rest go back
+    // unfetched, with no attempt counted, and are claimed after the pause.
+    if (stopping_ || api_pause_.Remaining().count() > 0) {
       results.push_back({event.event_id, VerificationResult::Kind::kRelease, {}, {}, {}});
       continue;
     }
@@ -100,6 +103,7 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
     const auto fetch_started = std::chrono::steady_clock::now();
     EventFetch fetch = api.FetchEvent(event.event_id);
     stats_.verification_call.ObserveSince(fetch_started);
+    api_pause_.Observe(fetch.status, fetch.retry_after, config_.verifier.max_backoff);
     if (fetch.verdict == FetchVerdict::kRetry || fetch.verdict == FetchVerdict::kAuthFailed) ++stats_.api_failures;
     if (fetch.verdict == FetchVerdict::kAuthFailed) spdlog::error("verifier: {}", fetch.detail);
     VerificationResult result = JudgeFetch(event, std::move(fetch), config_.verifier, JitterDraw());

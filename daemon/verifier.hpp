@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "core/work_signal.hpp"
+#include "daemon/api_pause.hpp"
 #include "daemon/pipeline_stats.hpp"
 #include "paypro/api_client.hpp"
 #include "storage/verification_queue.hpp"
@@ -27,7 +28,8 @@ VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, con
 /// Each worker owns a database connection and a keep-alive API connection,
 /// claims a batch of due events under a lease, fetches each one, and records
 /// the outcomes in one transaction. No API call ever happens on the request
-/// path: intake only stores.
+/// path: intake only stores. A 429 or 503 with Retry-After pauses every
+/// worker's calls for that long (ApiPause), not only the event's next try.
 class Verifier {
  public:
   Verifier(const Config& config, WorkSignal& received, WorkSignal& verified, PipelineStats& stats);
@@ -47,6 +49,7 @@ class Verifier {
   WorkSignal& verified_;
   PipelineStats& stats_;
   std::atomic<bool> stopping_{false};
+  ApiPause api_pause_;  ///< shared by the workers: PayPro's Retry-After is per account
   std::vector<std::thread> workers_;
 };
 

@@ -68,16 +68,24 @@ std::vector<std::vector<ArgvPart>> ParseOrThrow(const ExecHandlerSpec& spec) {
   return args;
 }
 
-// Holds one of a handler's run slots for as long as it lives.
+// Holds one of a handler's run slots for as long as it lives, counting
+// itself in `calls` from before it waits for the slot until it gives it back.
 class SlotHold {
  public:
-  explicit SlotHold(std::counting_semaphore<>& slots) : slots_(slots) { slots_.acquire(); }
-  ~SlotHold() { slots_.release(); }
+  SlotHold(std::counting_semaphore<>& slots, std::atomic<int>& calls) : slots_(slots), calls_(calls) {
+    ++calls_;
+    slots_.acquire();
+  }
+  ~SlotHold() {
+    slots_.release();
+    --calls_;
+  }
   SlotHold(const SlotHold&) = delete;
   SlotHold& operator=(const SlotHold&) = delete;
 
  private:
   std::counting_semaphore<>& slots_;
+  std::atomic<int>& calls_;
 };
 
 }  // namespace
@@ -142,7 +150,7 @@ HandlerOutcome ExecHandler::Handle(const HandlerCall& call) {
   request.timeout = spec_.timeout;
   request.max_output_bytes = kMaxOutputBytes;
 
-  const SlotHold slot(slots_);
+  const SlotHold slot(slots_, calls_);
   const Result<SubprocessResult> result = RunSubprocess(request);
   if (!result.ok()) {
     spdlog::warn("handler={} event={} {}", name(), call.event.id, result.error().detail);

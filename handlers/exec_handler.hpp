@@ -1,6 +1,7 @@
 // The `exec` handler kind: runs a program per event, the event JSON on its stdin.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <semaphore>
 #include <string>
@@ -43,6 +44,7 @@ class ExecHandler final : public Handler {
   HandlerPhase phase() const override { return HandlerPhase::kOutside; }
   /// Blocks until one of max_concurrency slots is free, then for the run.
   HandlerOutcome Handle(const HandlerCall& call) override;
+  bool Saturated() const override { return calls_ >= spec_.max_concurrency; }
 
  private:
   void LogRun(const Event& event, const SubprocessResult& result) const;
@@ -50,6 +52,7 @@ class ExecHandler final : public Handler {
   const ExecHandlerSpec spec_;
   const std::vector<std::vector<ArgvPart>> args_;  ///< spec_.argv parsed, argv[0] included
   std::counting_semaphore<> slots_;
+  std::atomic<int> calls_{0};  ///< in Handle: running, or waiting for a slot
 };
 
 }  // namespace webhookd

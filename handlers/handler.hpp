@@ -78,6 +78,10 @@ class Handler {
   virtual HandlerPhase phase() const = 0;
   /// Handles one event. Throwing is for bugs; expected failures are outcomes.
   virtual HandlerOutcome Handle(const HandlerCall& call) = 0;
+  /// True while calls would only wait for a slot (exec's max_concurrency
+  /// runs are under way): workers claim none of its runs meanwhile, so that
+  /// a hung program never holds a worker other handlers' runs need.
+  virtual bool Saturated() const { return false; }
 
  private:
   HandlerSettings settings_;

@@ -88,6 +88,19 @@ void RecordRunFailure(pqxx::connection_base& connection, std::string_view owner,
   tx.commit();
 }
 
+void RenewRuns(pqxx::connection_base& connection, const std::map<std::string, ClaimedRun>& runs_by_owner,
+               std::chrono::seconds lease) {
+  if (runs_by_owner.empty()) return;
+  pqxx::work tx(connection);
+  for (const auto& [owner, run] : runs_by_owner) {
+    tx.exec_params0(
+        "UPDATE paypro_handler_runs SET lease_until = now() + make_interval(secs => $4)"
+        " WHERE event_id = $1 AND handler = $2 AND lease_owner = $3",
+        run.event_id, run.handler, owner, static_cast<double>(lease.count()));
+  }
+  tx.commit();
+}
+
 void ReleaseRun(pqxx::connection_base& connection, std::string_view owner, const ClaimedRun& run) {
   pqxx::work tx(connection);
   tx.exec_params0(

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,12 @@ bool RecordRunSuccess(pqxx::connection_base& connection, std::string_view owner,
 /// A run failed: due again after `delay`, or dead (and its event dead).
 void RecordRunFailure(pqxx::connection_base& connection, std::string_view owner, const ClaimedRun& run,
                       const std::string& error, std::chrono::milliseconds delay, bool dead);
+
+/// Extends to `lease` from now the leases that each owner (the key) still
+/// holds on its run: a run whose lease another worker took over, or that
+/// was recorded or given back meanwhile, is left alone.
+void RenewRuns(pqxx::connection_base& connection, const std::map<std::string, ClaimedRun>& runs_by_owner,
+               std::chrono::seconds lease);
 
 /// Gives a claimed run back without counting an attempt.
 void ReleaseRun(pqxx::connection_base& connection, std::string_view owner, const ClaimedRun& run);

@@ -42,6 +42,12 @@ std::string BuildInsert(pqxx::work& tx, const std::vector<InboxItem>& batch) {
   return sql;
 }
 
+void InsertBatch(pqxx::connection& connection, const std::vector<InboxItem>& batch) {
+  pqxx::work tx(connection);
+  tx.exec0(BuildInsert(tx, batch));
+  tx.commit();
+}
+
 }  // namespace
 
 InboxWriter::InboxWriter(Secret database_url, const DatabaseConfig& config, WorkSignal& stored,
@@ -127,16 +133,29 @@ void InboxWriter::Run() {
     std::sort(batch.begin(), batch.end(),
               [](const InboxItem& a, const InboxItem& b) { return a.event.id < b.event.id; });
     try {
-      pqxx::work tx(*connection);
-      tx.exec0(BuildInsert(tx, batch));
-      tx.commit();
+      try {
+        InsertBatch(*connection, batch);
+      } catch (const pqxx::failure& e) {
+        // The connection may have died (its backend terminated, an idle
+        // timeout, a restart already over) although PostgreSQL is fine: one
+        // fresh connection and the batch again before answering 503. Inserting
+        // twice is harmless, even after a commit of unknown outcome (ON
+        // CONFLICT DO NOTHING).
+        if (connection->is_open()) throw;
+        auto fresh = ConnectDatabase(database_url_);
+        if (!fresh) throw;
+        spdlog::warn("inbox: database connection lost, reconnected: {}", RedactPassword(e.what(), database_url_));
+        connection = std::move(*fresh);
+        InsertBatch(*connection, batch);
+      }
       ++stats_.batches;
       stats_.rows_committed += batch.size();
       Complete(batch, Ok{});
       stored_.Notify();
     } catch (const pqxx::broken_connection& e) {
-      // Includes a commit whose outcome is unknown: answering 503 is safe,
-      // PayPro's retry lands on ON CONFLICT DO NOTHING.
+      // The retry above failed too. Answering 503 is safe even when a commit's
+      // outcome is unknown (pqxx::in_doubt_error, caught below): PayPro's
+      // retry lands on ON CONFLICT DO NOTHING.
       connection.reset();
       healthy_ = false;
       spdlog::error("inbox: lost the database connection: {}", RedactPassword(e.what(), database_url_));

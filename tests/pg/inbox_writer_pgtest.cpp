@@ -201,6 +201,30 @@ TEST_F(InboxWriterPgTest, UnreachableDatabaseAnswersUnavailableAndTurnsUnhealthy
   EXPECT_EQ(stats_.batches.load(), 0u);
 }
 
+// Found by tests/faults/database_faults_test.cpp: a connection that died while
+// idle (a terminated backend, an idle timeout, a restart already over) cost the
+// next batch a 503 and turned the writer unhealthy although PostgreSQL was fine.
+TEST_F(InboxWriterPgTest, BackendTerminatedWhileIdleIsReplacedWithoutRefusingCalls) {
+  DatabaseConfig config;
+  config.inbox_writers = 1;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  writer.Start();
+  ASSERT_TRUE(writer.Submit(Item(EventId(1), outcomes)).ok());
+  ASSERT_TRUE(outcomes.WaitFor(1));
+  // Waits (up to 5 s) until the writer's backend is gone.
+  ASSERT_EQ(database_.Scalar("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                             " WHERE datname = current_database() AND pid <> pg_backend_pid()"),
+            "1");
+  ASSERT_TRUE(writer.Submit(Item(EventId(2), outcomes)).ok());
+  ASSERT_TRUE(outcomes.WaitFor(2));
+  EXPECT_EQ(outcomes.ok(), 2u) << "a call was refused although PostgreSQL was reachable";
+  EXPECT_TRUE(writer.healthy());
+  writer.Stop();
+  EXPECT_EQ(Rows(), 2);
+  EXPECT_EQ(stats_.rejected_down.load(), 0u);
+}
+
 TEST_F(InboxWriterPgTest, StopStoresEverythingQueued) {
   DatabaseConfig config;
   config.max_batch = 50;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <string_view>
 
 namespace webhookd::testing {
 
@@ -14,6 +15,27 @@ namespace {
 constexpr const char* kOpenssl = "/usr/bin/openssl";
 constexpr auto kCommandTimeout = std::chrono::seconds(30);
 constexpr auto kStartTimeout = std::chrono::seconds(20);
+constexpr std::string_view kShippedAddress = "server 127.0.0.1:8080";
+
+// The site file's upstream server line, to the end of its line: with its
+// parameters (max_fails=...).
+std::string ShippedServerLine(const std::string& site) {
+  const size_t at = site.find(kShippedAddress);
+  if (at == std::string::npos) throw std::runtime_error("no '" + std::string(kShippedAddress) + "'");
+  return site.substr(at, site.find('\n', at) - at);
+}
+
+// That line once per port, the way the site file tells operators to add daemons.
+std::string UpstreamServers(const std::string& shipped_line, const std::vector<uint16_t>& ports) {
+  if (ports.empty()) throw std::invalid_argument("nginx needs at least one upstream");
+  std::string servers;
+  for (const uint16_t port : ports) {
+    std::string line = shipped_line;
+    ReplaceOnce(line, std::string(kShippedAddress), fmt::format("server 127.0.0.1:{}", port));
+    servers += (servers.empty() ? "" : "\n    ") + line;
+  }
+  return servers;
+}
 
 }  // namespace
 
@@ -57,14 +79,15 @@ size_t CountLines(const std::string& text, const std::string& prefix) {
 // so that one no longer matches, ReplaceOnce fails instead of the test
 // running against something else.
 Nginx::Nginx(const TempDir& dir, const std::string& site_path, const Certificate& certificate,
-             uint16_t upstream_port)
+             const std::vector<uint16_t>& upstream_ports)
     : dir_(dir), ca_file_(certificate.cert_file), port_(FreePort()) {
   std::string site = ReadFile(site_path);
+  const std::string shipped_server = ShippedServerLine(site);
+  ReplaceOnce(site, shipped_server, UpstreamServers(shipped_server, upstream_ports));
   ReplaceOnce(site, "listen 443 ssl;", fmt::format("listen 127.0.0.1:{} ssl;", port_));
   ReplaceOnce(site, "listen [::]:443 ssl;", "");
   ReplaceOnce(site, "/etc/ssl/certs/paypro-webhookd.pem", certificate.cert_file);
   ReplaceOnce(site, "/etc/ssl/private/paypro-webhookd.key", certificate.key_file);
-  ReplaceOnce(site, "server 127.0.0.1:8080;", fmt::format("server 127.0.0.1:{};", upstream_port));
   WriteFile(dir.File("paypro-webhookd.conf"), site);
   WriteFile(dir.File("nginx.conf"), MainConfig());
   process_ = std::make_unique<ChildProcess>(

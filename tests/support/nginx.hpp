@@ -35,11 +35,15 @@ size_t CountLines(const std::string& text, const std::string& prefix);
 
 /// nginx on a free port of 127.0.0.1, serving HTTPS with `certificate`,
 /// with the site file at `site_path` (paypro-webhookd.conf) in front of the
-/// daemon at `upstream_port`. Waits until it answers; throws when it does not.
+/// daemons at `upstream_ports` (one `server` line each, the way the site file
+/// tells operators to add daemons). Waits until it answers; throws when it does not.
 class Nginx {
  public:
   Nginx(const TempDir& dir, const std::string& site_path, const Certificate& certificate,
-        uint16_t upstream_port);
+        const std::vector<uint16_t>& upstream_ports);
+  Nginx(const TempDir& dir, const std::string& site_path, const Certificate& certificate,
+        uint16_t upstream_port)
+      : Nginx(dir, site_path, certificate, std::vector<uint16_t>{upstream_port}) {}
   /// SIGTERM, nginx's fast shutdown: the master ends its workers before it
   /// exits, where a SIGKILL would leave them serving the port.
   ~Nginx();
@@ -51,7 +55,8 @@ class Nginx {
   const std::string& ca_file() const { return ca_file_; }
   /// A client that trusts the test certificate.
   HttpClientOptions Options() const;
-  /// One line per request: "<status> <upstream address, or - when nginx answered itself> <uri>".
+  /// One line per request: "<status> <upstream address, or - when nginx answered itself> <uri>";
+  /// when nginx tried more than one upstream, their addresses in order, ", " between.
   std::string AccessLog() const;
   /// Whether exactly `count` access log lines start with `prefix`, waiting a
   /// little for them: nginx writes a line once the answer is out, so a

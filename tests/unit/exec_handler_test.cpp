@@ -246,6 +246,27 @@ TEST_F(ExecHandlerTest, RunsAtMostMaxConcurrencyAtOnce) {
   EXPECT_TRUE(NoZombies());
 }
 
+// The handler runner claims no run of a saturated handler: a worker that
+// waited for a slot of a hung program was lost to every other handler.
+TEST_F(ExecHandlerTest, IsSaturatedWhileEverySlotIsTaken) {
+  const std::string gate = dir_ + "/gate";
+  ExecHandlerSpec spec = Spec({Script("gated.sh", "while [ ! -e \"$1\" ]; do sleep 0.02; done"), gate});
+  spec.max_concurrency = 2;
+  ExecHandler handler(HandlerSettings{"script", {}, {}}, spec);
+  EXPECT_FALSE(handler.Saturated());
+  std::vector<std::thread> callers;
+  callers.emplace_back([&] { handler.Handle(HandlerCall{event_, *fields_, nullptr}); });
+  EXPECT_FALSE(handler.Saturated());
+  callers.emplace_back([&] { handler.Handle(HandlerCall{event_, *fields_, nullptr}); });
+  const auto deadline = Clock::now() + milliseconds(5000);
+  while (!handler.Saturated() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(10));
+  EXPECT_TRUE(handler.Saturated());
+  std::ofstream{gate};
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_FALSE(handler.Saturated());
+  EXPECT_TRUE(NoZombies());
+}
+
 TEST(ValidateExecSpec, AcceptsAProgramWithPlaceholderArguments) {
   ExecHandlerSpec spec;
   spec.argv = {"/usr/local/bin/ship", "--order={payload.metadata.order_id}"};
