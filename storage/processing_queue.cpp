@@ -4,6 +4,9 @@
 #include <pqxx/pqxx>
 #include <unordered_map>
 
+#include "storage/index_order.hpp"
+#include "storage/text_array.hpp"
+
 namespace webhookd {
 
 namespace {
@@ -28,45 +31,77 @@ std::vector<ProcessingClaim> KeepQueuePrefixes(std::vector<ProcessingClaim> clai
   return kept;
 }
 
+// Heads: due events with no earlier unfinished event of their resource (not
+// yet verified, pending, retrying, or with handler runs open). Unverified
+// rows carry the resource id and time from their signed posted body until
+// PayPro's copy replaces them. Heads are locked as they are found, so that
+// concurrent claims take different heads instead of all but one finding
+// theirs taken (a head left out by the LIMIT below stays locked until the
+// transaction ends, and waits for the next round). Behind each head come its resource's unfinished events in
+// order, as long as they are due too: one claim takes a run of a resource's
+// events instead of one per round. Longest due first, each resource's run
+// together and in its order.
+constexpr const char* kRunsSql =
+    "WITH heads AS ("
+    "  SELECT e.event_id, e.resource_id, e.next_attempt_at FROM paypro_events e"
+    "   WHERE e.state IN ('verified', 'failed') AND NOT e.db_done AND e.next_attempt_at <= now()"
+    "     AND NOT EXISTS (SELECT 1 FROM paypro_events p"
+    "       WHERE p.resource_id = e.resource_id AND p.state IN ('received', 'verified', 'failed')"
+    "         AND (p.paypro_created_at, p.seq) < (e.paypro_created_at, e.seq))"
+    "   ORDER BY e.next_attempt_at LIMIT $1 FOR UPDATE OF e SKIP LOCKED),"
+    " runs AS ("
+    "  SELECT h.next_attempt_at AS head_due, h.event_id AS head_id, q.event_id, q.resource_id, q.position"
+    "  FROM heads h CROSS JOIN LATERAL ("
+    "    SELECT p.event_id, p.resource_id, row_number() OVER w AS position,"
+    "      bool_and(p.state IN ('verified', 'failed') AND NOT p.db_done AND p.next_attempt_at <= now()) OVER w AS due"
+    "    FROM paypro_events p"
+    "    WHERE p.resource_id = h.resource_id AND p.state IN ('received', 'verified', 'failed')"
+    "    WINDOW w AS (ORDER BY p.paypro_created_at, p.seq)) q"
+    "  WHERE q.due AND q.position <= $1"
+    "  UNION ALL"
+    "  SELECT next_attempt_at, event_id, event_id, '', 0 FROM heads WHERE resource_id IS NULL)"
+    "SELECT event_id, resource_id, position FROM runs ORDER BY head_due, head_id, position LIMIT $1";
+
+// The runs' rows, locked by the claim (heads again, the rest for the first
+// time) unless another worker has them, and checked again under the lock.
+// By primary key, apart from the query above, so that no plan can start
+// from every due event and look for its run.
+constexpr const char* kLockSql =
+    "SELECT event_id, verified_body, attempts FROM paypro_events"
+    " WHERE event_id = ANY ($1::text[])"
+    "   AND state IN ('verified', 'failed') AND NOT db_done AND next_attempt_at <= now()"
+    " FOR UPDATE SKIP LOCKED";
+
 }  // namespace
 
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit) {
-  const pqxx::result rows = tx.exec_params(
-      // Heads: due events with no earlier unfinished event of their resource
-      // (not yet verified, pending, retrying, or with handler runs open).
-      // Unverified rows carry the resource id and time from their signed
-      // posted body until PayPro's copy replaces them.
-      "WITH heads AS ("
-      "  SELECT e.event_id, e.resource_id, e.next_attempt_at FROM paypro_events e"
-      "   WHERE e.state IN ('verified', 'failed') AND NOT e.db_done AND e.next_attempt_at <= now()"
-      "     AND NOT EXISTS (SELECT 1 FROM paypro_events p"
-      "       WHERE p.resource_id = e.resource_id AND p.state IN ('received', 'verified', 'failed')"
-      "         AND (p.paypro_created_at, p.seq) < (e.paypro_created_at, e.seq))"
-      "   ORDER BY e.next_attempt_at LIMIT $1),"
-      // Behind each head, its resource's unfinished events in order, as long
-      // as they are due too: one claim takes a run of a resource's events
-      // instead of one per round.
-      " queues AS ("
-      "  SELECT p.event_id,"
-      "    row_number() OVER w AS position,"
-      "    bool_and(p.state IN ('verified', 'failed') AND NOT p.db_done AND p.next_attempt_at <= now()) OVER w AS due"
-      "  FROM paypro_events p"
-      "  WHERE p.resource_id IN (SELECT resource_id FROM heads) AND p.state IN ('received', 'verified', 'failed')"
-      "  WINDOW w AS (PARTITION BY p.resource_id ORDER BY p.paypro_created_at, p.seq))"
-      "SELECT e.event_id, e.verified_body, e.attempts, coalesce(e.resource_id, ''), coalesce(q.position, 0)"
-      " FROM paypro_events e LEFT JOIN queues q ON q.event_id = e.event_id"
-      " JOIN heads h ON h.event_id = e.event_id OR (q.due AND q.position <= $1 AND h.resource_id = e.resource_id)"
-      " WHERE e.state IN ('verified', 'failed') AND NOT e.db_done AND e.next_attempt_at <= now()"
-      // Longest due first, each resource's run together and in its order.
-      " ORDER BY h.next_attempt_at, h.event_id, e.paypro_created_at, e.seq LIMIT $1 FOR UPDATE OF e SKIP LOCKED",
-      limit);
+  tx.exec0(kIndexOrderOnlySql);
+  const pqxx::result runs = tx.exec_params(kRunsSql, limit);
   std::vector<ProcessingClaim> claims;
-  claims.reserve(rows.size());
-  for (const auto& row : rows) {
-    claims.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(), row[3].as<std::string>(),
-                      row[4].as<int>()});
+  std::vector<std::string> ids;
+  claims.reserve(runs.size());
+  ids.reserve(runs.size());
+  for (const auto& row : runs) {
+    claims.push_back({row[0].as<std::string>(), "", 0, row[1].as<std::string>(), row[2].as<int>()});
+    ids.push_back(claims.back().event_id);
   }
-  return KeepQueuePrefixes(std::move(claims));
+  std::unordered_map<std::string, std::pair<std::string, int>> locked;
+  if (!ids.empty()) {
+    for (const auto& row : tx.exec_params(kLockSql, TextArrayLiteral(ids))) {
+      locked.emplace(row[0].as<std::string>(), std::pair{row[1].as<std::string>(), row[2].as<int>()});
+    }
+  }
+  tx.exec0(kPlannerDefaultsSql);
+  std::vector<ProcessingClaim> taken;
+  taken.reserve(locked.size());
+  for (ProcessingClaim& claim : claims) {
+    const auto found = locked.find(claim.event_id);
+    if (found == locked.end()) continue;
+    claim.verified_body = std::move(found->second.first);
+    claim.attempts = found->second.second;
+    taken.push_back(std::move(claim));
+  }
+  return KeepQueuePrefixes(std::move(taken));
 }
 
 void MarkProcessed(pqxx::transaction_base& tx, const std::vector<std::string>& event_ids) {

@@ -278,6 +278,29 @@ TEST_F(ProcessingQueuePgTest, RowsLockedByAnotherWorkerCutTheRunThere) {
   EXPECT_EQ(Ids(ClaimForProcessing(tx, 10)), (Ids_{"EVFREE1"})) << "a queue whose head is taken is not claimed at all";
 }
 
+TEST_F(ProcessingQueuePgTest, ConcurrentClaimsTakeDifferentHeads) {
+  for (int i = 0; i < 4; ++i) {
+    InsertVerified(fmt::format("EVHEAD{}", i), 40 - i,
+                   fmt::format("resource_id = 'PPH{}', paypro_created_at = '2024-01-01T10:00:00Z'", i));
+  }
+  auto other_connection = database_.Connect();
+  pqxx::work first(*connection_);
+  EXPECT_EQ(Ids(ClaimForProcessing(first, 2)), (Ids_{"EVHEAD0", "EVHEAD1"}));
+  pqxx::work second(*other_connection);
+  EXPECT_EQ(Ids(ClaimForProcessing(second, 2)), (Ids_{"EVHEAD2", "EVHEAD3"}))
+      << "a second worker must find the heads after the first worker's, not only the taken ones";
+}
+
+TEST_F(ProcessingQueuePgTest, HandlersAfterTheClaimPlanWithTheSessionsSettings) {
+  InsertVerified("EVPLAN1", 10);
+  for (const int limit : {10, 0}) {  // with rows claimed, and with none
+    pqxx::work tx(*connection_);
+    ClaimForProcessing(tx, limit);
+    EXPECT_EQ(tx.exec1("SHOW enable_bitmapscan")[0].as<std::string>(), "on");
+    EXPECT_EQ(tx.exec1("SHOW enable_seqscan")[0].as<std::string>(), "on");
+  }
+}
+
 TEST_F(ProcessingQueuePgTest, FailedEarlierEventHoldsBackLaterOnesUntilDeadOrDone) {
   InsertVerified("EVFIRST2", 0,
                  "resource_id = 'PP3', paypro_created_at = '2024-01-01T10:00:00Z', state = 'failed',"

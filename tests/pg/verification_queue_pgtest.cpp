@@ -270,6 +270,22 @@ TEST_F(VerificationQueuePgTest, RecordsSeveralResultsInOneCall) {
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events WHERE lease_owner IS NOT NULL"), "0");
 }
 
+TEST_F(VerificationQueuePgTest, SeveralVerifiedCopiesAreEachStoredWithTheirOwnFields) {
+  for (const char* id : {"EVMANY1", "EVMANY2", "EVMANY3"}) Insert(id);
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 3u);
+  Exec("UPDATE paypro_events SET lease_owner = 'w9' WHERE event_id = 'EVMANY3'");  // taken over after expiry
+  VerificationResult second = Verified("EVMANY2");
+  second.copy = {"refund.created", "refund", "RF1", "2023-07-01T08:00:00+02:00",
+                 R"({"id":"EVMANY2","note":"it's \"quoted\", a \\ and \u00fc"})"};
+  RecordVerification(*connection_, "w1", {Verified("EVMANY1"), second, Verified("EVMANY3")});
+  EXPECT_EQ(Column("EVMANY1", "state || ' ' || event_type || ' ' || resource_id"), "verified payment.canceled PP123456");
+  EXPECT_EQ(Column("EVMANY2", "state || ' ' || event_type || ' ' || resource_type || ' ' || resource_id"),
+            "verified refund.created refund RF1");
+  EXPECT_EQ(Column("EVMANY2", "paypro_created_at = '2023-07-01T06:00:00Z'::timestamptz"), "t");
+  EXPECT_EQ(Column("EVMANY2", "verified_body"), second.copy.body);
+  EXPECT_EQ(Column("EVMANY3", "state || ' ' || lease_owner"), "received w9") << "another owner's row is left alone";
+}
+
 TEST_F(VerificationQueuePgTest, ResultForARowNoLongerReceivedChangesNothing) {
   Insert("EVGONE1");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
