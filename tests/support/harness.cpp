@@ -14,6 +14,10 @@ namespace webhookd::testing {
 namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(20);
+// Above the longest long poll a test asks the sandbox for
+// (/_sandbox/deliveries?wait_ms=60000): the sandbox, not the client, decides
+// when such a call ends.
+constexpr auto kControlTimeout = std::chrono::seconds(90);
 
 
 Url LocalUrl(uint16_t port) { return *ParseUrl(fmt::format("http://127.0.0.1:{}", port)); }
@@ -49,7 +53,9 @@ Sandbox::Sandbox(const TempDir& dir, std::vector<std::string> extra_args) {
   const size_t at = output.find(marker) + marker.size();
   const auto port = static_cast<uint16_t>(std::stoi(output.substr(at, output.find('\n', at) - at)));
   url_ = fmt::format("http://127.0.0.1:{}", port);
-  control_ = std::make_unique<HttpClient>(LocalUrl(port));
+  HttpClientOptions control_options;
+  control_options.request_timeout = kControlTimeout;
+  control_ = std::make_unique<HttpClient>(LocalUrl(port), control_options);
 }
 
 ClientResponse Sandbox::Post(const std::string& path, const std::string& json) {
