@@ -143,16 +143,16 @@ best_one_row() {
 }
 
 section_database() {
-  echo "| pgbench, inserting the inbox's rows with ON CONFLICT DO NOTHING | clients | transactions/s | rows/s | mean latency ms | ack ÷ rows/s |"
-  echo "|---|---|---|---|---|---|"
+  echo "| pgbench, inserting the inbox's rows with ON CONFLICT DO NOTHING | clients | transactions/s | rows/s | mean latency ms | p99 latency ms | ack ÷ rows/s |"
+  echo "|---|---|---|---|---|---|---|"
   local name label ack
   ack="$(med rps ack.daemon)"
   for name in one_row_c1 one_row_c8 one_row_c32 hundred_rows_c8; do
     label="one row per transaction"
     [[ "$name" == hundred* ]] && label="100 rows per transaction"
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$(med clients "db.$name")" "$(fmt_int "$(med tps "db.$name")")" \
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(med clients "db.$name")" "$(fmt_int "$(med tps "db.$name")")" \
       "$(fmt_int "$(med rows_per_s "db.$name")")" "$(fmt_num "$(med latency_avg_ms "db.$name")")" \
-      "$(ratio "$ack" "$(med rows_per_s "db.$name")")"
+      "$(fmt_num "$(med latency_p99_ms "db.$name")")" "$(ratio "$ack" "$(med rows_per_s "db.$name")")"
   done
 }
 
