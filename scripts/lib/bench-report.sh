@@ -186,6 +186,7 @@ section_latency() {
   latency_row "nginx \`return 200\` (ceiling)" latency.nginx
   latency_row "webhook (peer)" latency.webhook
   latency_row "**paypro-webhookd** (defaults, sql handler, verifier and processor running)" latency.daemon
+  latency_row "paypro-webhookd, acknowledgement only (verifier stalled, as in the throughput table)" latency.daemon_ack
   echo
   printf 'At the end of the daemon'"'"'s run, %s of the %s calls were verified and %s processed.\n\n' \
     "$(fmt_int "$(med verified_by_end latency.daemon)")" "$(fmt_int "$(med answered latency.daemon)")" \
