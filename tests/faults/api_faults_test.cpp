@@ -12,6 +12,7 @@
 #include "tests/support/delivery_report.hpp"
 #include "tests/support/event_outcomes.hpp"
 #include "tests/support/fault_scale.hpp"
+#include "tests/support/fault_report.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/support/metric_scrape.hpp"
 #include "tests/support/test_database.hpp"
@@ -26,14 +27,6 @@ constexpr int kVerifierWorkers = 4;
 constexpr auto kDeliveryDeadline = seconds(120);
 
 // The last `bytes` of a (long) log, for failure messages.
-std::string Tail(const std::string& text, size_t bytes = 4000) {
-  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
-}
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 class ApiFaults : public ::testing::Test {
  protected:
   void SetUp() override {

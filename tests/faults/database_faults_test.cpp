@@ -15,6 +15,7 @@
 #include "tests/support/delivery_report.hpp"
 #include "tests/support/event_outcomes.hpp"
 #include "tests/support/fault_scale.hpp"
+#include "tests/support/fault_report.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/support/metric_scrape.hpp"
 #include "tests/support/test_database.hpp"
@@ -28,8 +29,6 @@ using std::chrono::seconds;
 
 // Events per trigger call; the feed posts one such batch every few hundred ms.
 constexpr int kTriggerBatch = 50;
-
-double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 int PgControl(const TempDir& dir, const std::string& action, const std::string& mode) {
   ChildProcess control({WEBHOOKD_SOURCE_DIR "/scripts/lib/pg-control", action, mode}, dir.File("pg-control.log"));

@@ -13,6 +13,7 @@
 #include "tests/support/delivery_report.hpp"
 #include "tests/support/event_outcomes.hpp"
 #include "tests/support/fault_scale.hpp"
+#include "tests/support/fault_report.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/support/test_database.hpp"
 #include "tests/support/webhook_receiver.hpp"
@@ -29,14 +30,6 @@ constexpr auto kDeliveryDeadline = seconds(120);
 constexpr int kHangTimeoutMs = 3000;
 constexpr int kHangSlots = 2;
 constexpr int kHangAttempts = 2;
-
-std::string Tail(const std::string& text, size_t bytes = 4000) {
-  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
-}
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 class HandlerOutage : public ::testing::Test {
  protected:

@@ -70,13 +70,7 @@ class Overload : public ::testing::Test {
 
   // Open-loop calls to the daemon, created in the sandbox when the run starts.
   LoadSettings Load(double rate, double duration_s, size_t connections) const {
-    LoadSettings settings;
-    settings.target = daemon_->webhook_url();
-    settings.sandbox = sandbox_.url();
-    settings.events = static_cast<size_t>(rate * duration_s);
-    settings.rate = rate;
-    settings.duration_s = duration_s;
-    settings.connections = connections;
+    LoadSettings settings = OpenLoop(daemon_->webhook_url(), sandbox_.url(), rate, duration_s, connections);
     settings.threads = connections > 2000 ? 2 : 1;
     // Held requests wait for the lock, which outlasts the sending.
     settings.timeout = seconds(static_cast<int>(duration_s) + 300);

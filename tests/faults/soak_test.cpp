@@ -121,13 +121,7 @@ class Soak : public ::testing::Test {
   }
 
   WindowFigures RunWindow(int index, double rate, double seconds_long) {
-    LoadSettings settings;
-    settings.target = daemon_->webhook_url();
-    settings.sandbox = sandbox_.url();
-    settings.events = static_cast<size_t>(rate * seconds_long);
-    settings.rate = rate;
-    settings.duration_s = seconds_long;
-    settings.connections = 32;
+    const LoadSettings settings = OpenLoop(daemon_->webhook_url(), sandbox_.url(), rate, seconds_long, 32);
     probe_->TakeSlowestMs();
     const std::string before = daemon_->AdminGet("/metrics").body;
     LoadRun run(dir_, fmt::format("window-{}", index), settings);

@@ -57,6 +57,18 @@ std::optional<LoadSummary> ParseLoadSummary(const std::string& json) {
   return summary;
 }
 
+LoadSettings OpenLoop(const std::string& target, const std::string& sandbox, double rate, double duration_s,
+                      size_t connections) {
+  LoadSettings settings;
+  settings.target = target;
+  settings.sandbox = sandbox;
+  settings.events = static_cast<size_t>(rate * duration_s);
+  settings.rate = rate;
+  settings.duration_s = duration_s;
+  settings.connections = connections;
+  return settings;
+}
+
 LoadRun::LoadRun(const TempDir& dir, const std::string& name, const LoadSettings& settings) {
   std::vector<std::string> argv = {LoadgenBinary(),
                                    "--url",

@@ -42,6 +42,11 @@ struct LoadSummary {
   uint64_t Count(unsigned status) const;
 };
 
+/// An open loop of `rate` calls/s for `duration_s` to `target`, over
+/// `connections`, its events created in `sandbox` when the run starts.
+LoadSettings OpenLoop(const std::string& target, const std::string& sandbox, double rate, double duration_s,
+                      size_t connections);
+
 /// Parses paypro-loadgen's summary line; nullopt when it is not one.
 std::optional<LoadSummary> ParseLoadSummary(const std::string& json);
 
