@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "storage/database.hpp"
@@ -15,7 +16,13 @@ namespace {
 constexpr int kConnectTimeoutS = 2;
 constexpr const char* kStatementTimeoutSql = "SET statement_timeout = 2000";
 
+constexpr int kPauseToSampleRatio = 19;
+
 }  // namespace
+
+std::chrono::milliseconds PauseAfterSample(std::chrono::milliseconds interval, std::chrono::milliseconds took) {
+  return std::max(interval, took * kPauseToSampleRatio);
+}
 
 MetricsSampler::MetricsSampler(Secret database_url, std::chrono::milliseconds interval)
     : database_url_(std::move(database_url)), interval_(interval), started_(std::chrono::steady_clock::now()) {}
@@ -41,11 +48,15 @@ SampledGauges MetricsSampler::Latest() const {
 
 void MetricsSampler::Run() {
   while (true) {
+    const auto started = std::chrono::steady_clock::now();
     const bool sampled = SampleOnce();
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (sampled && failing_) spdlog::info("metrics: database gauges are current again");
     failing_ = !sampled;
     std::unique_lock lock(stop_mutex_);
-    if (stop_changed_.wait_for(lock, interval_, [this] { return stop_; })) return;
+    // A failed attempt cost PostgreSQL nothing: retry after the interval.
+    const auto pause = sampled ? PauseAfterSample(interval_, took) : interval_;
+    if (stop_changed_.wait_for(lock, pause, [this] { return stop_; })) return;
   }
 }
 

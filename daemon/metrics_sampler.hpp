@@ -20,11 +20,18 @@ struct SampledGauges {
   double age_s = 0;                     ///< seconds since that reading (since start when none)
 };
 
-/// Reads BacklogSample on its own connection, with a statement_timeout, at
-/// a fixed interval, so that a scrape never queries the database and many
-/// scrapers cost nothing extra. When PostgreSQL is down it keeps the last
+/// Reads BacklogSample on its own connection, with a statement_timeout,
+/// every interval, so that a scrape never queries the database and many
+/// scrapers cost nothing extra. A slow reading (the counts walk every backlog
+/// row, slow during a burst of many thousands) stretches the pause after it:
+/// see PauseAfterSample. When PostgreSQL is down it keeps the last
 /// sample (its growing age shows the staleness), retries every interval,
 /// and logs only the change from working to failing and back.
+/// The pause after a reading that took `took`: the interval, or 19 × `took`
+/// when longer, so that sampling never costs more than 5 % of one
+/// PostgreSQL backend, however large the backlog.
+std::chrono::milliseconds PauseAfterSample(std::chrono::milliseconds interval, std::chrono::milliseconds took);
+
 class MetricsSampler {
  public:
   static constexpr std::chrono::milliseconds kInterval{5000};

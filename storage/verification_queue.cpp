@@ -1,34 +1,48 @@
 // SQL for the verification stage.
 #include "storage/verification_queue.hpp"
 
+#include <array>
 #include <pqxx/pqxx>
 
 #include "storage/index_order.hpp"
+#include "storage/text_array.hpp"
 
 namespace webhookd {
 
 namespace {
 
-// One statement for a batch's verified events instead of one each: a
-// statement's round trip, parse and plan cost more than its row's update.
+// One statement for a batch's verified events instead of one each (a
+// statement's round trip, parse and plan cost more than its row's update),
+// prepared once per connection, with the copies as arrays rather than
+// literals for PostgreSQL to lex and parse.
+constexpr const char* kRecordVerifiedStatement = "record_verified";
+constexpr const char* kRecordVerifiedSql =
+    "UPDATE paypro_events e SET state = 'verified', event_type = v.event_type,"
+    " resource_type = nullif(v.resource_type, ''), resource_id = nullif(v.resource_id, ''),"
+    " paypro_created_at = v.created_at::timestamptz, verified_body = v.body, verified_at = now(),"
+    " attempts = 0, next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,"
+    " last_error = NULL, updated_at = now()"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+    "   AS v (event_id, event_type, resource_type, resource_id, created_at, body)"
+    " WHERE e.event_id = v.event_id AND e.state = 'received' AND e.lease_owner = $7";
+
 void RecordVerified(pqxx::work& tx, const std::string& lease_owner, const std::vector<VerificationResult>& results) {
-  std::string values;
+  // event_id, event_type, resource_type, resource_id, created_at, body
+  std::array<std::vector<std::optional<std::string_view>>, 6> columns;
   for (const VerificationResult& result : results) {
     if (result.kind != VerificationResult::Kind::kVerified) continue;
     const VerifiedCopy& copy = result.copy;
-    if (!values.empty()) values += ',';
-    values += '(' + tx.quote(result.event_id) + ',' + tx.quote(copy.event_type) + ',' + tx.quote(copy.resource_type) +
-              ',' + tx.quote(copy.resource_id) + ',' + tx.quote(copy.created_at) + ',' + tx.quote(copy.body) + ')';
+    const std::array<std::string_view, 6> row{result.event_id, copy.event_type, copy.resource_type,
+                                              copy.resource_id, copy.created_at, copy.body};
+    for (size_t i = 0; i < row.size(); ++i) columns[i].emplace_back(row[i]);
   }
-  if (values.empty()) return;
-  tx.exec0(
-      "UPDATE paypro_events e SET state = 'verified', event_type = v.event_type,"
-      " resource_type = nullif(v.resource_type, ''), resource_id = nullif(v.resource_id, ''),"
-      " paypro_created_at = v.created_at::timestamptz, verified_body = v.body, verified_at = now(),"
-      " attempts = 0, next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,"
-      " last_error = NULL, updated_at = now()"
-      " FROM (VALUES " + values + ") AS v (event_id, event_type, resource_type, resource_id, created_at, body)"
-      " WHERE e.event_id = v.event_id AND e.state = 'received' AND e.lease_owner = " + tx.quote(lease_owner));
+  if (columns[0].empty()) return;
+  // Registering again is a no-op once the connection has it (libpqxx compares
+  // the definition); the statement is prepared on its first use.
+  tx.conn().prepare(kRecordVerifiedStatement, kRecordVerifiedSql);
+  tx.exec_prepared0(kRecordVerifiedStatement, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
+                    QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
+                    QuotedArrayLiteral(columns[5]), lease_owner);
 }
 
 }  // namespace

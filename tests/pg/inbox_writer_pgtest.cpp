@@ -146,6 +146,42 @@ TEST_F(InboxWriterPgTest, DuplicateOfAStoredEventIsOkAndKeepsTheFirstBody) {
             R"({"id":"EVFIRST1","n":1})");
 }
 
+// The batch travels as array literals: every body and hint must come back
+// byte for byte, whatever it holds, and empty hints as NULL.
+TEST_F(InboxWriterPgTest, BodiesAndHintsAreStoredExactlyWhateverTheyHold) {
+  const std::vector<std::string> bodies = {
+      R"({"id":"EVTEXT01","note":"quote \" backslash \\ brace { } comma , NULL"})",
+      R"({"id":"EVTEXT02","note":"caf\u00e9 – ünïcode 💶","tab":"\t"})",
+      "{\"id\":\"EVTEXT03\",\n \"spaces\" :  \"  leading and trailing  \"}\n",
+      R"({"id":"EVTEXT04","note":"\\\\\"\""})",
+      R"({"id":"EVTEXT05"})",
+  };
+  DatabaseConfig config;
+  Outcomes outcomes;
+  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    const std::string id = fmt::format("EVTEXT{:02}", i + 1);
+    // The second is a resource's event with a creation time; the others post neither.
+    PostedEvent event = i == 1 ? PostedEvent{id, "payment.paid", "PP123", "2026-11-22T01:02:03Z"}
+                               : PostedEvent{id, "NULL", "", ""};
+    ASSERT_TRUE(writer.Submit(InboxItem{event, bodies[i], outcomes.Callback()}));
+  }
+  writer.Start();  // after the submits, so that all five go in one batch
+  ASSERT_TRUE(outcomes.WaitFor(bodies.size()));
+  writer.Stop();
+  EXPECT_EQ(stats_.batches.load(), 1u);
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    const std::string id = fmt::format("EVTEXT{:02}", i + 1);
+    EXPECT_EQ(database_.Scalar("SELECT raw_body FROM paypro_events WHERE event_id = '" + id + "'"), bodies[i]) << id;
+  }
+  EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events WHERE event_type = 'NULL' AND resource_id IS NULL"
+                             " AND paypro_created_at IS NULL"),
+            "4");
+  EXPECT_EQ(database_.Scalar("SELECT resource_id || ' ' || to_char(paypro_created_at AT TIME ZONE 'UTC',"
+                             " 'YYYY-MM-DD HH24:MI:SS') FROM paypro_events WHERE event_id = 'EVTEXT02'"),
+            "PP123 2026-11-22 01:02:03");
+}
+
 TEST_F(InboxWriterPgTest, FullQueueRefusesWithUnavailable) {
   DatabaseConfig config;
   config.queue_capacity = 10;

@@ -64,5 +64,14 @@ TEST(MetricsSampler, StopsPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
 }
 
+TEST(MetricsSampler, PausesTheIntervalAfterAQuickReadingAndLongerAfterASlowOne) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(PauseAfterSample(milliseconds(5000), milliseconds(3)), milliseconds(5000));
+  EXPECT_EQ(PauseAfterSample(milliseconds(5000), milliseconds(263)), milliseconds(5000));
+  // A reading of 800 ms (a backlog of 200,000): 5 % of a backend at most.
+  EXPECT_EQ(PauseAfterSample(milliseconds(5000), milliseconds(800)), milliseconds(15200));
+  EXPECT_EQ(PauseAfterSample(milliseconds(5000), milliseconds(2000)), milliseconds(38000));
+}
+
 }  // namespace
 }  // namespace webhookd
