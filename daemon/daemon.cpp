@@ -191,7 +191,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   PipelineStats pipeline_stats;
   WebhookStats webhook_stats;
   InboxWriter inbox(config.database.url, config.database, received, inbox_stats);
-  Verifier verifier(config, received, verified, pipeline_stats);
+  Verifier verifier(config, table, received, verified, pipeline_stats);
   Processor processor(config, table, verified, runs_created, pipeline_stats);
   HandlerRunner runner(config, table, runs_created, pipeline_stats);
   Reconciler reconciler(config, pipeline_stats, verified);

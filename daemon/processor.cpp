@@ -8,6 +8,7 @@
 
 #include "daemon/backoff.hpp"
 #include "daemon/database_worker.hpp"
+#include "daemon/event_dispatch.hpp"
 #include "storage/handler_runs.hpp"
 #include "storage/processing_queue.hpp"
 
@@ -24,26 +25,6 @@ struct Failure {
   bool permanent = false;            ///< retrying cannot help (PayPro's copy does not decode)
   HandlerSeries* handler = nullptr;  ///< the handler that failed, if one did
   std::chrono::nanoseconds took{0};  ///< how long it ran
-};
-
-// An in-database handler run that counts as done once its transaction commits.
-struct CommittedRun {
-  HandlerSeries* handler;
-  std::chrono::nanoseconds took;
-};
-
-// Runs `handler` and measures it.
-std::pair<HandlerOutcome, std::chrono::nanoseconds> TimedHandle(Handler& handler, const HandlerCall& call) {
-  const auto started = std::chrono::steady_clock::now();
-  HandlerOutcome outcome = handler.Handle(call);
-  return {std::move(outcome), std::chrono::steady_clock::now() - started};
-}
-
-// A decoded event with the handlers it goes to.
-struct Dispatch {
-  Event event;
-  EventFields fields;
-  std::vector<Handler*> after_commit;
 };
 
 }  // namespace
@@ -90,44 +71,27 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     dispatched.reserve(claims.size());
     for (ProcessingClaim& claim : claims) {
       if (waiting_resources.contains(claim.resource_id)) continue;
-      auto event = DecodeEvent(claim.verified_body);
-      auto fields = EventFields::Parse(claim.verified_body);
-      if (!event || !fields) {
-        const std::string why = !event ? event.error().detail : fields.error().detail;
-        failure = Failure{claim.event_id, claim.attempts, "PayPro's copy does not decode: " + why, default_retry, true,
-                          nullptr, {}};
+      auto dispatch = DispatchEvent(*table, claim.verified_body);
+      if (!dispatch) {
+        failure = Failure{claim.event_id, claim.attempts, "PayPro's copy does not decode: " + dispatch.error().detail,
+                          default_retry, true, nullptr, {}};
         break;
       }
-      Dispatch dispatch{std::move(*event), std::move(*fields), {}};
-      std::vector<std::string> outside;
-      for (Handler* handler : table->Lookup(dispatch.event.type, dispatch.event.type_name)) {
-        if (!handler->Wants(dispatch.fields)) continue;
-        switch (handler->phase()) {
-          case HandlerPhase::kAfterCommit: dispatch.after_commit.push_back(handler); break;
-          case HandlerPhase::kOutside: outside.push_back(handler->name()); break;
-          case HandlerPhase::kInTransaction: {
-            const auto [outcome, took] = TimedHandle(*handler, {dispatch.event, dispatch.fields, &tx});
-            HandlerSeries& series = stats_.handlers.For(handler->name());
-            if (outcome.kind == HandlerOutcome::Kind::kDone) {
-              committed_runs.push_back({&series, took});
-            } else {
-              failure = Failure{claim.event_id, claim.attempts, "handler " + handler->name() + ": " + outcome.error,
-                                handler->retry(), false, &series, took};
-            }
-            break;
-          }
-        }
-        if (failure) break;
+      if (auto failed = RunInTransaction(*dispatch, tx, stats_.handlers, committed_runs)) {
+        failure = Failure{claim.event_id, claim.attempts, "handler " + failed->handler->name() + ": " + failed->error,
+                          failed->handler->retry(), false, failed->series, failed->took};
+        break;
       }
-      if (failure) break;
-      if (outside.empty()) {
-        processed_ids.push_back(dispatch.event.id);
+      if (dispatch->outside.empty()) {
+        processed_ids.push_back(dispatch->event.id);
       } else {
-        CreateRuns(tx, dispatch.event.id, outside);
+        std::vector<std::string> outside;
+        for (const Handler* handler : dispatch->outside) outside.push_back(handler->name());
+        CreateRuns(tx, dispatch->event.id, outside);
         created_runs = true;
         if (!claim.resource_id.empty()) waiting_resources.insert(claim.resource_id);
       }
-      dispatched.push_back(std::move(dispatch));
+      dispatched.push_back(std::move(*dispatch));
     }
     if (!failure) {
       MarkProcessed(tx, processed_ids);
@@ -151,16 +115,9 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     spdlog::warn("event {} {}: {}", failure->event_id, dead ? "dead" : "failed, will retry", failure->error);
     return true;
   }
-  for (const CommittedRun& run : committed_runs) run.handler->Record(RunResult::kDone, run.took);
+  for (const CommittedRun& run : committed_runs) run.series->Record(RunResult::kDone, run.took);
   if (created_runs) runs_created_.Notify();
-  for (const Dispatch& dispatch : dispatched) {
-    for (Handler* handler : dispatch.after_commit) {
-      const auto [outcome, took] = TimedHandle(*handler, {dispatch.event, dispatch.fields, nullptr});
-      // After the commit there is nothing left to retry: a failure is final.
-      const bool done = outcome.kind == HandlerOutcome::Kind::kDone;
-      stats_.handlers.For(handler->name()).Record(done ? RunResult::kDone : RunResult::kDead, took);
-    }
-  }
+  for (const Dispatch& dispatch : dispatched) RunAfterCommit(dispatch, stats_.handlers);
   for (const std::string& id : processed_ids) spdlog::info("event {} processed", id);
   stats_.processed += processed_ids.size();
   return true;

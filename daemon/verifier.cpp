@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "daemon/backoff.hpp"
 #include "daemon/database_worker.hpp"
+#include "daemon/event_dispatch.hpp"
 #include "daemon/worker_identity.hpp"
 #include "handlers/event.hpp"
 
@@ -59,8 +61,9 @@ VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, con
   return result;
 }
 
-Verifier::Verifier(const Config& config, WorkSignal& received, WorkSignal& verified, PipelineStats& stats)
-    : config_(config), received_(received), verified_(verified), stats_(stats) {}
+Verifier::Verifier(const Config& config, const CurrentTable& table, WorkSignal& received, WorkSignal& verified,
+                   PipelineStats& stats)
+    : config_(config), table_(table), received_(received), verified_(verified), stats_(stats) {}
 
 Verifier::~Verifier() { Stop(); }
 
@@ -91,7 +94,7 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
   const auto claimed_at = std::chrono::steady_clock::now();
   std::vector<VerificationResult> results;
   results.reserve(claimed.size());
-  bool any_verified = false;
+  size_t verified = 0;
   for (const ClaimedEvent& event : claimed) {
     // Stopping, or PayPro asked every caller to wait: the rest go back
     // unfetched, with no attempt counted, and are claimed after the pause.
@@ -111,7 +114,7 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
       case VerificationResult::Kind::kVerified:
         ++stats_.verified;
         stats_.verification_delay.Observe(event.age + (std::chrono::steady_clock::now() - claimed_at));
-        any_verified = true;
+        ++verified;
         if (!event.posted_type.empty() && event.posted_type != result.copy.event_type) {
           spdlog::warn("event {}: posted as {} but PayPro says {}", event.event_id, event.posted_type,
                        result.copy.event_type);
@@ -129,9 +132,55 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
     }
     results.push_back(std::move(result));
   }
-  RecordVerification(connection, owner, results);
-  if (any_verified) verified_.Notify();
+  if (Record(connection, owner, results) < verified) verified_.Notify();
   return true;
+}
+
+size_t Verifier::Record(pqxx::connection_base& connection, const std::string& owner,
+                        const std::vector<VerificationResult>& results) {
+  // An event that is first of its resource and whose handlers all run in the
+  // database is processed here, in the transaction that records it verified:
+  // one row update instead of a verified update, a processing claim and a
+  // processed update. Any other event is left verified for the processor, and
+  // so is the whole round when a handler fails: the processor retries it and
+  // counts the failure.
+  const std::shared_ptr<const DispatchTable> table = table_.Get();
+  std::unordered_map<std::string_view, const VerificationResult*> by_id;
+  for (const VerificationResult& result : results) by_id.emplace(result.event_id, &result);
+  std::vector<std::string> processed_ids;
+  std::vector<Dispatch> processed;
+  std::vector<CommittedRun> runs;
+  std::optional<HandlerFailure> failure;
+  {
+    pqxx::work tx(connection);
+    for (std::string& id : LockProcessableNow(tx, owner, results)) {
+      auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
+      if (!dispatch || !dispatch->outside.empty()) continue;
+      failure = RunInTransaction(*dispatch, tx, stats_.handlers, runs);
+      if (failure) {
+        spdlog::debug("event {}: handler {} failed ({}); left to the processor", id, failure->handler->name(),
+                      failure->error);
+        break;
+      }
+      processed_ids.push_back(std::move(id));
+      processed.push_back(std::move(*dispatch));
+    }
+    if (!failure) {
+      RecordVerification(tx, owner, results, processed_ids);
+      tx.commit();
+    }
+  }
+  if (failure) {
+    pqxx::work tx(connection);
+    RecordVerification(tx, owner, results);
+    tx.commit();
+    return 0;
+  }
+  for (const CommittedRun& run : runs) run.series->Record(RunResult::kDone, run.took);
+  for (const Dispatch& dispatch : processed) RunAfterCommit(dispatch, stats_.handlers);
+  for (const std::string& id : processed_ids) spdlog::info("event {} processed", id);
+  stats_.processed += processed_ids.size();
+  return processed_ids.size();
 }
 
 }  // namespace webhookd

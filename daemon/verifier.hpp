@@ -11,6 +11,7 @@
 #include "core/work_signal.hpp"
 #include "daemon/api_pause.hpp"
 #include "daemon/pipeline_stats.hpp"
+#include "handlers/current_table.hpp"
 #include "paypro/api_client.hpp"
 #include "storage/verification_queue.hpp"
 
@@ -30,9 +31,13 @@ VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, con
 /// the outcomes in one transaction. No API call ever happens on the request
 /// path: intake only stores. A 429 or 503 with Retry-After pauses every
 /// worker's calls for that long (ApiPause), not only the event's next try.
+/// An event first of its resource whose handlers all run in the database is
+/// processed in the transaction that records it verified (see Record); the
+/// processors take every other verified event.
 class Verifier {
  public:
-  Verifier(const Config& config, WorkSignal& received, WorkSignal& verified, PipelineStats& stats);
+  Verifier(const Config& config, const CurrentTable& table, WorkSignal& received, WorkSignal& verified,
+           PipelineStats& stats);
   ~Verifier();
 
   void Start();
@@ -43,8 +48,13 @@ class Verifier {
   void RunWorker(int index);
   /// One claim-fetch-record round; false when there was nothing to do.
   bool VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner);
+  /// Records a round's results and processes what can be processed in the
+  /// same transaction; returns how many events it processed.
+  size_t Record(pqxx::connection_base& connection, const std::string& owner,
+                const std::vector<VerificationResult>& results);
 
   const Config config_;
+  const CurrentTable& table_;
   WorkSignal& received_;
   WorkSignal& verified_;
   PipelineStats& stats_;

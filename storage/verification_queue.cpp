@@ -1,6 +1,7 @@
 // SQL for the verification stage.
 #include "storage/verification_queue.hpp"
 
+#include <algorithm>
 #include <array>
 #include <pqxx/pqxx>
 
@@ -17,24 +18,29 @@ namespace {
 // literals for PostgreSQL to lex and parse.
 constexpr const char* kRecordVerifiedStatement = "record_verified";
 constexpr const char* kRecordVerifiedSql =
-    "UPDATE paypro_events e SET state = 'verified', event_type = v.event_type,"
+    "UPDATE paypro_events e SET state = CASE WHEN v.processed THEN 'processed' ELSE 'verified' END,"
+    " processed_at = CASE WHEN v.processed THEN now() END, event_type = v.event_type,"
     " resource_type = nullif(v.resource_type, ''), resource_id = nullif(v.resource_id, ''),"
     " paypro_created_at = v.created_at::timestamptz, verified_body = v.body, verified_at = now(),"
     " attempts = 0, next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,"
     " last_error = NULL, updated_at = now()"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
-    "   AS v (event_id, event_type, resource_type, resource_id, created_at, body)"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::boolean[])"
+    "   AS v (event_id, event_type, resource_type, resource_id, created_at, body, processed)"
     " WHERE e.event_id = v.event_id AND e.state = 'received' AND e.lease_owner = $7";
 
-void RecordVerified(pqxx::work& tx, const std::string& lease_owner, const std::vector<VerificationResult>& results) {
+void RecordVerified(pqxx::transaction_base& tx, const std::string& lease_owner,
+                    const std::vector<VerificationResult>& results, const std::vector<std::string>& processed) {
   // event_id, event_type, resource_type, resource_id, created_at, body
   std::array<std::vector<std::optional<std::string_view>>, 6> columns;
+  std::vector<std::string> processed_flags;
   for (const VerificationResult& result : results) {
     if (result.kind != VerificationResult::Kind::kVerified) continue;
     const VerifiedCopy& copy = result.copy;
     const std::array<std::string_view, 6> row{result.event_id, copy.event_type, copy.resource_type,
                                               copy.resource_id, copy.created_at, copy.body};
     for (size_t i = 0; i < row.size(); ++i) columns[i].emplace_back(row[i]);
+    processed_flags.push_back(std::find(processed.begin(), processed.end(), result.event_id) != processed.end() ? "t"
+                                                                                                           : "f");
   }
   if (columns[0].empty()) return;
   // Registering again is a no-op once the connection has it (libpqxx compares
@@ -42,8 +48,30 @@ void RecordVerified(pqxx::work& tx, const std::string& lease_owner, const std::v
   tx.conn().prepare(kRecordVerifiedStatement, kRecordVerifiedSql);
   tx.exec_prepared0(kRecordVerifiedStatement, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
                     QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
-                    QuotedArrayLiteral(columns[5]), lease_owner);
+                    QuotedArrayLiteral(columns[5]), lease_owner, TextArrayLiteral(processed_flags));
 }
+
+// Verified rows still leased by $4 (locked), with no unfinished earlier
+// event of their resource, as the processing claim orders them
+// (storage/processing_queue.cpp). Within the round, rows are compared by
+// PayPro's created_at ($3): the table still holds their posted hints.
+constexpr const char* kProcessableNowSql =
+    "WITH round AS ("
+    "  SELECT self.event_id, v.resource_id, v.created_at::timestamptz AS created_at, self.seq, v.n"
+    "  FROM paypro_events self"
+    "  JOIN unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS v (event_id, resource_id, created_at, n)"
+    "    ON self.event_id = v.event_id"
+    "  WHERE self.state = 'received' AND self.lease_owner = $4"
+    "  FOR UPDATE OF self)"
+    " SELECT r.event_id FROM round r"
+    " WHERE r.resource_id = '' OR ("
+    "   NOT EXISTS (SELECT 1 FROM paypro_events p"
+    "     WHERE p.resource_id = r.resource_id AND p.state IN ('received', 'verified', 'failed')"
+    "       AND (p.paypro_created_at, p.seq) < (r.created_at, r.seq)"
+    "       AND p.event_id NOT IN (SELECT event_id FROM round))"
+    "   AND NOT EXISTS (SELECT 1 FROM round o"
+    "     WHERE o.resource_id = r.resource_id AND (o.created_at, o.seq) < (r.created_at, r.seq)))"
+    " ORDER BY r.n";
 
 }  // namespace
 
@@ -71,11 +99,28 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection
   return claimed;
 }
 
-void RecordVerification(pqxx::connection_base& connection, std::string_view owner,
-                        const std::vector<VerificationResult>& results) {
+std::vector<std::string> LockProcessableNow(pqxx::transaction_base& tx, std::string_view owner,
+                                            const std::vector<VerificationResult>& results) {
+  std::array<std::vector<std::optional<std::string_view>>, 3> columns;
+  for (const VerificationResult& result : results) {
+    if (result.kind != VerificationResult::Kind::kVerified) continue;
+    const std::array<std::string_view, 3> row{result.event_id, result.copy.resource_id, result.copy.created_at};
+    for (size_t i = 0; i < row.size(); ++i) columns[i].emplace_back(row[i]);
+  }
+  std::vector<std::string> ids;
+  if (columns[0].empty()) return ids;
+  const pqxx::result rows = tx.exec_params(kProcessableNowSql, QuotedArrayLiteral(columns[0]),
+                                           QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]),
+                                           std::string(owner));
+  ids.reserve(rows.size());
+  for (const auto& row : rows) ids.push_back(row[0].as<std::string>());
+  return ids;
+}
+
+void RecordVerification(pqxx::transaction_base& tx, std::string_view owner,
+                        const std::vector<VerificationResult>& results, const std::vector<std::string>& processed) {
   using Kind = VerificationResult::Kind;
   const std::string lease_owner(owner);
-  pqxx::work tx(connection);
   for (const VerificationResult& result : results) {
     switch (result.kind) {
       case Kind::kVerified:
@@ -103,8 +148,7 @@ void RecordVerification(pqxx::connection_base& connection, std::string_view owne
         break;
     }
   }
-  RecordVerified(tx, lease_owner, results);
-  tx.commit();
+  RecordVerified(tx, lease_owner, results, processed);
 }
 
 }  // namespace webhookd

@@ -8,6 +8,7 @@
 
 namespace pqxx {
 class connection_base;
+class transaction_base;
 }
 
 namespace webhookd {
@@ -44,9 +45,18 @@ struct VerificationResult {
 std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection, std::string_view owner,
                                                int limit, std::chrono::seconds lease);
 
-/// Stores the results in one transaction. A row whose lease `owner` lost
-/// (expired and taken over) is left alone.
-void RecordVerification(pqxx::connection_base& connection, std::string_view owner,
-                        const std::vector<VerificationResult>& results);
+/// Of the verified `results`, the events that can be processed in `tx`, the
+/// transaction that will record them: `owner` still leases them and no
+/// earlier event of their resource (by PayPro's created_at) is unfinished,
+/// this batch's own included. Locks them until `tx` ends, so that nobody
+/// takes the lease over meanwhile. Ids in the order of `results`.
+std::vector<std::string> LockProcessableNow(pqxx::transaction_base& tx, std::string_view owner,
+                                            const std::vector<VerificationResult>& results);
+
+/// Stores the results in `tx`; verified events in `processed` (their handlers
+/// ran in `tx`) are recorded processed at once. A row whose lease `owner`
+/// lost (expired and taken over) is left alone.
+void RecordVerification(pqxx::transaction_base& tx, std::string_view owner,
+                        const std::vector<VerificationResult>& results, const std::vector<std::string>& processed = {});
 
 }  // namespace webhookd

@@ -74,6 +74,22 @@ class VerificationQueuePgTest : public ::testing::Test {
     return result;
   }
 
+  void Record(const std::string& owner, const std::vector<VerificationResult>& results,
+              const std::vector<std::string>& processed = {}) {
+    pqxx::work tx(*connection_);
+    RecordVerification(tx, owner, results, processed);
+    tx.commit();
+  }
+
+  // A verified result about `resource_id`, created at `created_at` by PayPro's copy.
+  static VerificationResult About(const std::string& event_id, const std::string& resource_id,
+                                  const std::string& created_at) {
+    VerificationResult result = Verified(event_id);
+    result.copy.resource_id = resource_id;
+    result.copy.created_at = created_at;
+    return result;
+  }
+
   TestDatabase database_;
   std::unique_ptr<pqxx::connection> connection_;
 };
@@ -164,25 +180,25 @@ TEST_F(VerificationQueuePgTest, ExpiredLeaseIsTakenOverAndOldOwnerChangesNothing
   std::this_thread::sleep_for(milliseconds(1200));
   ASSERT_EQ(Ids(ClaimForVerification(*connection_, "w2", 10, seconds(60))), (std::vector<std::string>{"EVLEASE1"}));
 
-  RecordVerification(*connection_, "w1", {Verified("EVLEASE1")});
+  Record("w1", {Verified("EVLEASE1")});
   EXPECT_EQ(Column("EVLEASE1", "state"), "received");
   EXPECT_EQ(Column("EVLEASE1", "lease_owner"), "w2");
   EXPECT_EQ(Column("EVLEASE1", "verified_body IS NULL"), "t");
-  RecordVerification(*connection_, "w1", {Outcome("EVLEASE1", Kind::kRetry, "late", milliseconds(5000))});
+  Record("w1", {Outcome("EVLEASE1", Kind::kRetry, "late", milliseconds(5000))});
   EXPECT_EQ(Column("EVLEASE1", "attempts"), "0");
-  RecordVerification(*connection_, "w1", {Outcome("EVLEASE1", Kind::kRejected, "late")});
+  Record("w1", {Outcome("EVLEASE1", Kind::kRejected, "late")});
   EXPECT_EQ(Column("EVLEASE1", "state"), "received");
-  RecordVerification(*connection_, "w1", {Outcome("EVLEASE1", Kind::kRelease)});
+  Record("w1", {Outcome("EVLEASE1", Kind::kRelease)});
   EXPECT_EQ(Column("EVLEASE1", "lease_owner"), "w2");
 
-  RecordVerification(*connection_, "w2", {Verified("EVLEASE1")});
+  Record("w2", {Verified("EVLEASE1")});
   EXPECT_EQ(Column("EVLEASE1", "state"), "verified");
 }
 
 TEST_F(VerificationQueuePgTest, VerifiedWritesPayProsCopy) {
   Insert("EVVERIFY1", "attempts = 2, last_error = 'PayPro answered 503'");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
-  RecordVerification(*connection_, "w1", {Verified("EVVERIFY1")});
+  Record("w1", {Verified("EVVERIFY1")});
   EXPECT_EQ(Column("EVVERIFY1", "state"), "verified");
   EXPECT_EQ(Column("EVVERIFY1", "event_type"), "payment.canceled");
   EXPECT_EQ(Column("EVVERIFY1", "resource_type"), "payment");
@@ -203,7 +219,7 @@ TEST_F(VerificationQueuePgTest, VerifiedWithoutResourceStoresNulls) {
   VerificationResult result = Verified("EVNORES1");
   result.copy.resource_type = "";
   result.copy.resource_id = "";
-  RecordVerification(*connection_, "w1", {result});
+  Record("w1", {result});
   EXPECT_EQ(Column("EVNORES1", "state"), "verified");
   EXPECT_EQ(Column("EVNORES1", "resource_type IS NULL AND resource_id IS NULL"), "t");
 }
@@ -211,7 +227,7 @@ TEST_F(VerificationQueuePgTest, VerifiedWithoutResourceStoresNulls) {
 TEST_F(VerificationQueuePgTest, RejectedKeepsTheErrorAndClearsTheLease) {
   Insert("EVREJECT1", "attempts = 1");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
-  RecordVerification(*connection_, "w1", {Outcome("EVREJECT1", Kind::kRejected, "PayPro does not know this event (404)")});
+  Record("w1", {Outcome("EVREJECT1", Kind::kRejected, "PayPro does not know this event (404)")});
   EXPECT_EQ(Column("EVREJECT1", "state"), "rejected");
   EXPECT_EQ(Column("EVREJECT1", "last_error"), "PayPro does not know this event (404)");
   EXPECT_EQ(Column("EVREJECT1", "attempts"), "1");
@@ -223,7 +239,7 @@ TEST_F(VerificationQueuePgTest, RejectedKeepsTheErrorAndClearsTheLease) {
 TEST_F(VerificationQueuePgTest, RetryCountsAnAttemptAndDelaysTheNextClaim) {
   Insert("EVRETRY1", "attempts = 4");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
-  RecordVerification(*connection_, "w1", {Outcome("EVRETRY1", Kind::kRetry, "PayPro answered 503", seconds(30))});
+  Record("w1", {Outcome("EVRETRY1", Kind::kRetry, "PayPro answered 503", seconds(30))});
   EXPECT_EQ(Column("EVRETRY1", "state"), "received");
   EXPECT_EQ(Column("EVRETRY1", "attempts"), "5");
   EXPECT_EQ(Column("EVRETRY1", "last_error"), "PayPro answered 503");
@@ -236,7 +252,7 @@ TEST_F(VerificationQueuePgTest, RetryCountsAnAttemptAndDelaysTheNextClaim) {
 TEST_F(VerificationQueuePgTest, ShortRetryBecomesDueAgain) {
   Insert("EVRETRY2");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
-  RecordVerification(*connection_, "w1", {Outcome("EVRETRY2", Kind::kRetry, "timeout", milliseconds(500))});
+  Record("w1", {Outcome("EVRETRY2", Kind::kRetry, "timeout", milliseconds(500))});
   EXPECT_TRUE(ClaimForVerification(*connection_, "w2", 10, seconds(60)).empty());
   std::this_thread::sleep_for(milliseconds(700));
   const auto claimed = ClaimForVerification(*connection_, "w2", 10, seconds(60));
@@ -248,7 +264,7 @@ TEST_F(VerificationQueuePgTest, ReleaseClearsTheLeaseWithoutCountingAnAttempt) {
   Insert("EVRELEASE1", "attempts = 2, last_error = 'before'");
   const std::string due_before = Column("EVRELEASE1", "next_attempt_at");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
-  RecordVerification(*connection_, "w1", {Outcome("EVRELEASE1", Kind::kRelease)});
+  Record("w1", {Outcome("EVRELEASE1", Kind::kRelease)});
   EXPECT_EQ(Column("EVRELEASE1", "state"), "received");
   EXPECT_EQ(Column("EVRELEASE1", "attempts"), "2");
   EXPECT_EQ(Column("EVRELEASE1", "last_error"), "before");
@@ -261,7 +277,7 @@ TEST_F(VerificationQueuePgTest, ReleaseClearsTheLeaseWithoutCountingAnAttempt) {
 TEST_F(VerificationQueuePgTest, RecordsSeveralResultsInOneCall) {
   for (const char* id : {"EVMIX1", "EVMIX2", "EVMIX3", "EVMIX4"}) Insert(id);
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 4u);
-  RecordVerification(*connection_, "w1",
+  Record("w1",
                      {Verified("EVMIX1"), Outcome("EVMIX2", Kind::kRejected, "404"),
                       Outcome("EVMIX3", Kind::kRetry, "503", seconds(60)), Outcome("EVMIX4", Kind::kRelease)});
   EXPECT_EQ(database_.Scalar("SELECT string_agg(event_id || '=' || state || '/' || attempts, ' ' ORDER BY event_id)"
@@ -277,7 +293,7 @@ TEST_F(VerificationQueuePgTest, SeveralVerifiedCopiesAreEachStoredWithTheirOwnFi
   VerificationResult second = Verified("EVMANY2");
   second.copy = {"refund.created", "refund", "RF1", "2023-07-01T08:00:00+02:00",
                  R"({"id":"EVMANY2","note":"it's \"quoted\", a \\ and \u00fc"})"};
-  RecordVerification(*connection_, "w1", {Verified("EVMANY1"), second, Verified("EVMANY3")});
+  Record("w1", {Verified("EVMANY1"), second, Verified("EVMANY3")});
   EXPECT_EQ(Column("EVMANY1", "state || ' ' || event_type || ' ' || resource_id"), "verified payment.canceled PP123456");
   EXPECT_EQ(Column("EVMANY2", "state || ' ' || event_type || ' ' || resource_type || ' ' || resource_id"),
             "verified refund.created refund RF1");
@@ -290,9 +306,59 @@ TEST_F(VerificationQueuePgTest, ResultForARowNoLongerReceivedChangesNothing) {
   Insert("EVGONE1");
   ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
   Exec("UPDATE paypro_events SET state = 'processed' WHERE event_id = 'EVGONE1'");
-  RecordVerification(*connection_, "w1", {Outcome("EVGONE1", Kind::kRetry, "503", seconds(60))});
+  Record("w1", {Outcome("EVGONE1", Kind::kRetry, "503", seconds(60))});
   EXPECT_EQ(Column("EVGONE1", "state"), "processed");
   EXPECT_EQ(Column("EVGONE1", "attempts"), "0");
+}
+
+TEST_F(VerificationQueuePgTest, EventsProcessedInTheSameTransactionAreRecordedProcessed) {
+  for (const char* id : {"EVINLINE1", "EVINLINE2"}) Insert(id);
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 2u);
+  Record("w1", {Verified("EVINLINE1"), Verified("EVINLINE2")}, {"EVINLINE2"});
+  EXPECT_EQ(Column("EVINLINE1", "state || ' ' || (processed_at IS NULL)"), "verified true");
+  EXPECT_EQ(Column("EVINLINE2", "state || ' ' || (processed_at IS NOT NULL) || ' ' || (verified_at IS NOT NULL)"),
+            "processed true true");
+  EXPECT_EQ(Column("EVINLINE2", "verified_body"), Verified("EVINLINE2").copy.body);
+  EXPECT_EQ(Column("EVINLINE2", "lease_owner IS NULL AND resource_id = 'PP123456'"), "t");
+}
+
+// Which verified events the verifier may process at once: those no earlier
+// unfinished event of their resource waits before, as the processing claim
+// orders them, and only while their lease is still the verifier's.
+TEST_F(VerificationQueuePgTest, ProcessableNowAreTheFirstUnfinishedOfTheirResource) {
+  // PP1: an earlier event still unverified (held, not claimed) holds back the later one.
+  Insert("EVP1EARLY", "resource_id = 'PP1', paypro_created_at = '2026-01-01T10:00:00Z', next_attempt_at = 'infinity'");
+  Insert("EVP1LATE");
+  // PP2: the earlier event is processed: the later one may go.
+  Insert("EVP2EARLY", "resource_id = 'PP2', paypro_created_at = '2026-01-01T10:00:00Z', state = 'processed'");
+  Insert("EVP2LATE");
+  // PP3: two events in the same round: the earlier by PayPro's copy goes, whatever the posted hints say.
+  Insert("EVP3A", "resource_id = 'PP3', paypro_created_at = '2026-01-01T12:00:00Z'");
+  Insert("EVP3B", "resource_id = 'PP3', paypro_created_at = '2026-01-01T09:00:00Z'");
+  // No resource: nothing to wait for.
+  Insert("EVNORES");
+  // PP4: a failed earlier event, due later, holds back the later one.
+  Insert("EVP4EARLY", "resource_id = 'PP4', paypro_created_at = '2026-01-01T10:00:00Z', state = 'failed',"
+                      " next_attempt_at = now() + interval '1 hour'");
+  Insert("EVP4LATE");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 6u);
+  // A row of ours whose lease another worker took over after expiry.
+  Insert("EVTAKEN", "lease_owner = 'w9', lease_until = now() + interval '1 minute'");
+  VerificationResult no_resource = Verified("EVNORES");
+  no_resource.copy.resource_id = "";
+  const std::vector<VerificationResult> results = {
+      About("EVP1LATE", "PP1", "2026-01-01T11:00:00Z"), About("EVP2LATE", "PP2", "2026-01-01T11:00:00Z"),
+      About("EVP3B", "PP3", "2026-01-01T09:30:00Z"),    About("EVP3A", "PP3", "2026-01-01T08:00:00Z"),
+      no_resource,                                       About("EVP4LATE", "PP4", "2026-01-01T11:00:00Z"),
+      About("EVTAKEN", "PP5", "2026-01-01T11:00:00Z"),   Outcome("EVP2EARLY", Kind::kRetry, "503"),
+  };
+  pqxx::work tx(*connection_);
+  EXPECT_EQ(LockProcessableNow(tx, "w1", results), (std::vector<std::string>{"EVP2LATE", "EVP3A", "EVNORES"}));
+  // Locked until the transaction ends: nobody takes the lease over meanwhile.
+  auto other = database_.Connect();
+  pqxx::work other_tx(*other);
+  EXPECT_THROW(other_tx.exec0("SELECT 1 FROM paypro_events WHERE event_id = 'EVP3A' FOR UPDATE NOWAIT"),
+               pqxx::sql_error);
 }
 
 }  // namespace
