@@ -23,7 +23,10 @@ namespace webhookd {
 /// effects and progress happen together or not at all. After the commit it
 /// runs the after-commit handlers (log). A failing event rolls the batch
 /// back, is marked failed with its handler's backoff (dead when attempts are
-/// spent), and the rest of the batch is claimed again at once.
+/// spent), and the rest of the batch is claimed again at once. The
+/// processors take the events the verifiers leave verified: those waiting
+/// for an earlier event of their resource, those with outside handlers, and
+/// retries (see Verifier::Record).
 class Processor {
  public:
   Processor(const Config& config, const CurrentTable& table, WorkSignal& verified, WorkSignal& runs_created,
