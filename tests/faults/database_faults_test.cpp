@@ -212,28 +212,48 @@ class DatabaseFaults : public ::testing::Test {
     return ids;
   }
 
+  // Times the inbox met a dead connection: it either reconnected and stored
+  // the batch (PostgreSQL was back already) or answered 503.
+  int64_t InboxConnectionsLost() {
+    const std::string log = daemon_->Output();
+    return Occurrences(log, "inbox: database connection lost, reconnected") +
+           Occurrences(log, "inbox: lost the database connection");
+  }
+
   // Restarts PostgreSQL `restarts` times in `mode` while the feed runs.
   void RestartDuringLoad(const std::string& mode, int restarts) {
     StartFeed(ByScale(3000, 20000));
+    int restarts_answered_503 = 0;
     for (int i = 0; i < restarts; ++i) {
       WaitForFeed(static_cast<double>(i + 1) / (restarts + 1));
       const int64_t before = Answered("503");
+      const int64_t lost_before = InboxConnectionsLost();
       const auto start = Clock::now();
       ASSERT_EQ(PgControl(dir_, "restart", mode), 0) << ReadFile(dir_.File("pg-control.log"));
       const double away = SecondsSince(start);
       const double back = SecondsUntilReady(seconds(60));
       ASSERT_GE(back, 0) << "the daemon did not reconnect after restart " << i + 1;
+      // A restart of a fraction of a second can be over before an inbox
+      // writer retries on a fresh connection: then the calls waiting for it
+      // are stored late instead of refused, and the writer says so when its
+      // next batch finds the old connection dead. Either way the intake met it.
+      const bool reached = Eventually(
+          [&] { return Answered("503") - before + InboxConnectionsLost() - lost_before > 0; }, seconds(10));
       const int64_t answered = Answered("503") - before;
+      const int64_t lost = InboxConnectionsLost() - lost_before;
       fmt::print(
           "restart {} ({}): PostgreSQL away {:.2f} s, /readyz 200 again {:.2f} s after it was back, "
-          "503 answers {}\n",
-          i + 1, mode, away, back, answered);
-      EXPECT_GT(answered, 0) << "deliveries while PostgreSQL was away should have been answered 503";
+          "503 answers {}, inbox connections lost {}\n",
+          i + 1, mode, away, back, answered, lost);
+      EXPECT_TRUE(reached) << "the restart should have reached the intake: 503 answers or a lost connection";
+      if (answered > 0) ++restarts_answered_503;
     }
     ExpectNothingLostOrDoubled();
-    EXPECT_GT(MetricSum(metrics_, "paypro_webhookd_inbox_refused_down_total"), 0);
-    EXPECT_GE(Occurrences(daemon_->Output(), "inbox: database reachable again"), restarts)
-        << "a reconnect should be logged after each restart";
+    if (restarts_answered_503 > 0) {
+      EXPECT_GT(MetricSum(metrics_, "paypro_webhookd_inbox_refused_down_total"), 0);
+    }
+    EXPECT_GE(Occurrences(daemon_->Output(), "inbox: database reachable again"), restarts_answered_503)
+        << "a reconnect should be logged after each restart that refused calls";
   }
 
   TempDir dir_;
