@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -97,20 +98,41 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-uint16_t FreePort() {
+namespace {
+
+// Binds 127.0.0.1:`port` (0: any) and returns the port bound, 0 when taken.
+uint16_t BindAndRelease(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
+  address.sin_port = htons(port);
   socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
+  const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                     getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
   close(fd);
-  return ntohs(address.sin_port);
+  return bound ? ntohs(address.sin_port) : 0;
+}
+
+}  // namespace
+
+// Picked below the kernel's ephemeral range (ip_local_port_range), never from
+// it: the tests open thousands of outgoing connections, each on an ephemeral
+// port, and one of them took a port the kernel had just handed out here
+// before the daemon given it could listen ("Address already in use").
+uint16_t FreePort() {
+  constexpr int kLowest = 10000;
+  int ephemeral_low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  if (ephemeral_low - kLowest >= 1000) {
+    thread_local std::mt19937 random(std::random_device{}());
+    std::uniform_int_distribution<int> pick(kLowest, ephemeral_low - 1);
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+      if (const uint16_t port = BindAndRelease(static_cast<uint16_t>(pick(random)))) return port;
+    }
+  }
+  if (const uint16_t port = BindAndRelease(0)) return port;
+  throw std::runtime_error("cannot find a free port");
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
