@@ -24,23 +24,17 @@ constexpr const char* kInsertSql =
     " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])"
     " ON CONFLICT (event_id) DO NOTHING";
 
-// Empty hints become NULL; created_at was checked as RFC 3339 at intake, so
-// the cast cannot fail the batch.
-std::string Column(const std::vector<InboxItem>& batch, const std::string PostedEvent::*field, bool null_if_empty) {
+// One array literal of the batch, `field_of(item)` per item (nullopt: NULL).
+template <typename FieldOf>
+std::string ArrayOf(const std::vector<InboxItem>& batch, FieldOf field_of) {
   std::vector<std::optional<std::string_view>> values;
   values.reserve(batch.size());
-  for (const InboxItem& item : batch) {
-    const std::string& value = item.event.*field;
-    values.push_back(null_if_empty && value.empty() ? std::nullopt : std::optional<std::string_view>(value));
-  }
+  for (const InboxItem& item : batch) values.push_back(field_of(item));
   return QuotedArrayLiteral(values);
 }
 
-std::string Bodies(const std::vector<InboxItem>& batch) {
-  std::vector<std::optional<std::string_view>> values;
-  values.reserve(batch.size());
-  for (const InboxItem& item : batch) values.emplace_back(item.body);
-  return QuotedArrayLiteral(values);
+std::optional<std::string_view> NullIfEmpty(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string_view>(text);
 }
 
 Result<std::unique_ptr<pqxx::connection>> Connect(const Secret& url) {
@@ -51,9 +45,13 @@ Result<std::unique_ptr<pqxx::connection>> Connect(const Secret& url) {
 
 void InsertBatch(pqxx::connection& connection, const std::vector<InboxItem>& batch) {
   pqxx::work tx(connection);
-  tx.exec_prepared0(kInsertStatement, Column(batch, &PostedEvent::id, false),
-                    Column(batch, &PostedEvent::event_type, false), Column(batch, &PostedEvent::resource_id, true),
-                    Column(batch, &PostedEvent::created_at, true), Bodies(batch));
+  // Empty hints become NULL; created_at was checked as RFC 3339 at intake, so
+  // the cast cannot fail the batch.
+  tx.exec_prepared0(kInsertStatement, ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.id); }),
+                    ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.event_type); }),
+                    ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.resource_id); }),
+                    ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.created_at); }),
+                    ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.body); }));
   tx.commit();
 }
 

@@ -1,9 +1,9 @@
 // SQL for the verification stage.
 #include "storage/verification_queue.hpp"
 
-#include <algorithm>
 #include <array>
 #include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "storage/index_order.hpp"
 #include "storage/text_array.hpp"
@@ -32,6 +32,7 @@ void RecordVerified(pqxx::transaction_base& tx, const std::string& lease_owner,
                     const std::vector<VerificationResult>& results, const std::vector<std::string>& processed) {
   // event_id, event_type, resource_type, resource_id, created_at, body
   std::array<std::vector<std::optional<std::string_view>>, 6> columns;
+  const std::unordered_set<std::string_view> processed_ids(processed.begin(), processed.end());
   std::vector<std::string> processed_flags;
   for (const VerificationResult& result : results) {
     if (result.kind != VerificationResult::Kind::kVerified) continue;
@@ -39,8 +40,7 @@ void RecordVerified(pqxx::transaction_base& tx, const std::string& lease_owner,
     const std::array<std::string_view, 6> row{result.event_id, copy.event_type, copy.resource_type,
                                               copy.resource_id, copy.created_at, copy.body};
     for (size_t i = 0; i < row.size(); ++i) columns[i].emplace_back(row[i]);
-    processed_flags.push_back(std::find(processed.begin(), processed.end(), result.event_id) != processed.end() ? "t"
-                                                                                                           : "f");
+    processed_flags.push_back(processed_ids.contains(result.event_id) ? "t" : "f");
   }
   if (columns[0].empty()) return;
   // Registering again is a no-op once the connection has it (libpqxx compares
