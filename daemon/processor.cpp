@@ -9,6 +9,7 @@
 #include "daemon/backoff.hpp"
 #include "daemon/database_worker.hpp"
 #include "daemon/event_dispatch.hpp"
+#include "daemon/processing_commit.hpp"
 #include "storage/handler_runs.hpp"
 #include "storage/processing_queue.hpp"
 
@@ -48,18 +49,18 @@ void Processor::Stop() {
 
 void Processor::RunWorker() {
   // A failed round's transaction is rolled back: its batch is due again as it was.
+  ProcessingCommitter committer(stats_);
   RunDatabaseWorker("processor", config_.database.url, stopping_, verified_,
-                    [this](pqxx::connection_base& connection) { return ProcessBatch(connection); });
+                    [&](pqxx::connection_base& connection) { return ProcessBatch(connection, committer); });
 }
 
-bool Processor::ProcessBatch(pqxx::connection_base& connection) {
+bool Processor::ProcessBatch(pqxx::connection_base& connection, ProcessingCommitter& committer) {
+  committer.Settle(connection);
   const std::shared_ptr<const DispatchTable> table = table_.Get();
   const RetryPolicy default_retry{config_.processor.max_attempts, std::chrono::milliseconds(1000),
                                   config_.processor.max_backoff};
-  std::vector<Dispatch> dispatched;
-  std::vector<std::string> processed_ids;
+  AfterCommit after;
   std::optional<Failure> failure;
-  std::vector<CommittedRun> committed_runs;
   bool created_runs = false;
   // Resources whose earlier event in this batch now has handler runs open:
   // their later events wait for those runs, as the claim would have them.
@@ -68,7 +69,7 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     pqxx::work tx(connection);
     std::vector<ProcessingClaim> claims = ClaimForProcessing(tx, config_.processor.batch_size);
     if (claims.empty()) return false;
-    dispatched.reserve(claims.size());
+    after.dispatched.reserve(claims.size());
     for (ProcessingClaim& claim : claims) {
       if (waiting_resources.contains(claim.resource_id)) continue;
       auto dispatch = DispatchEvent(*table, claim.verified_body);
@@ -77,13 +78,13 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
                           default_retry, true, nullptr, {}};
         break;
       }
-      if (auto failed = RunInTransaction(*dispatch, tx, stats_.handlers, committed_runs)) {
+      if (auto failed = RunInTransaction(*dispatch, tx, stats_.handlers, after.runs)) {
         failure = Failure{claim.event_id, claim.attempts, "handler " + failed->handler->name() + ": " + failed->error,
                           failed->handler->retry(), false, failed->series, failed->took};
         break;
       }
       if (dispatch->outside.empty()) {
-        processed_ids.push_back(dispatch->event.id);
+        after.processed_ids.push_back(dispatch->event.id);
       } else {
         std::vector<std::string> outside;
         for (const Handler* handler : dispatch->outside) outside.push_back(handler->name());
@@ -91,11 +92,11 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
         created_runs = true;
         if (!claim.resource_id.empty()) waiting_resources.insert(claim.resource_id);
       }
-      dispatched.push_back(std::move(*dispatch));
+      after.dispatched.push_back(std::move(*dispatch));
     }
     if (!failure) {
-      MarkProcessed(tx, processed_ids);
-      tx.commit();
+      MarkProcessed(tx, after.processed_ids);
+      committer.Commit(tx, std::move(after));
     }
   }
   if (failure) {
@@ -115,11 +116,7 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection) {
     spdlog::warn("event {} {}: {}", failure->event_id, dead ? "dead" : "failed, will retry", failure->error);
     return true;
   }
-  for (const CommittedRun& run : committed_runs) run.series->Record(RunResult::kDone, run.took);
   if (created_runs) runs_created_.Notify();
-  for (const Dispatch& dispatch : dispatched) RunAfterCommit(dispatch, stats_.handlers);
-  for (const std::string& id : processed_ids) spdlog::info("event {} processed", id);
-  stats_.processed += processed_ids.size();
   return true;
 }
 

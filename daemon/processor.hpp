@@ -16,6 +16,8 @@ class connection_base;
 
 namespace webhookd {
 
+class ProcessingCommitter;
+
 /// Each worker claims a batch of due events inside one transaction, runs
 /// their in-database handlers (sql, notify, mirror), creates run records for
 /// their outside handlers (http, exec), marks the events processed (or, when
@@ -39,7 +41,7 @@ class Processor {
 
  private:
   void RunWorker();
-  bool ProcessBatch(pqxx::connection_base& connection);
+  bool ProcessBatch(pqxx::connection_base& connection, ProcessingCommitter& committer);
 
   const Config config_;
   const CurrentTable& table_;

@@ -9,6 +9,7 @@
 #include "daemon/backoff.hpp"
 #include "daemon/database_worker.hpp"
 #include "daemon/event_dispatch.hpp"
+#include "daemon/processing_commit.hpp"
 #include "daemon/worker_identity.hpp"
 #include "handlers/event.hpp"
 
@@ -82,11 +83,15 @@ void Verifier::RunWorker(int index) {
   // Claims made before a failure expire with their lease.
   const std::string owner = WorkerIdentity("verifier", index);
   PayProApi api(config_.paypro, &stats_.api);
-  RunDatabaseWorker("verifier", config_.database.url, stopping_, received_,
-                    [&](pqxx::connection_base& connection) { return VerifyBatch(connection, api, owner); });
+  ProcessingCommitter committer(stats_);
+  RunDatabaseWorker("verifier", config_.database.url, stopping_, received_, [&](pqxx::connection_base& connection) {
+    return VerifyBatch(connection, api, owner, committer);
+  });
 }
 
-bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner) {
+bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner,
+                           ProcessingCommitter& committer) {
+  committer.Settle(connection);
   if (api_pause_.Remaining().count() > 0) return false;
   const std::vector<ClaimedEvent> claimed =
       ClaimForVerification(connection, owner, config_.verifier.batch_size, config_.verifier.lease);
@@ -132,12 +137,12 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
     }
     results.push_back(std::move(result));
   }
-  if (Record(connection, owner, results) < verified) verified_.Notify();
+  if (Record(connection, owner, results, committer) < verified) verified_.Notify();
   return true;
 }
 
 size_t Verifier::Record(pqxx::connection_base& connection, const std::string& owner,
-                        const std::vector<VerificationResult>& results) {
+                        const std::vector<VerificationResult>& results, ProcessingCommitter& committer) {
   // An event that is first of its resource and whose handlers all run in the
   // database is processed here, in the transaction that records it verified:
   // one row update instead of a verified update, a processing claim and a
@@ -147,40 +152,33 @@ size_t Verifier::Record(pqxx::connection_base& connection, const std::string& ow
   const std::shared_ptr<const DispatchTable> table = table_.Get();
   std::unordered_map<std::string_view, const VerificationResult*> by_id;
   for (const VerificationResult& result : results) by_id.emplace(result.event_id, &result);
-  std::vector<std::string> processed_ids;
-  std::vector<Dispatch> processed;
-  std::vector<CommittedRun> runs;
+  AfterCommit after;
   std::optional<HandlerFailure> failure;
   {
     pqxx::work tx(connection);
     for (std::string& id : LockProcessableNow(tx, owner, results)) {
       auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
       if (!dispatch || !dispatch->outside.empty()) continue;
-      failure = RunInTransaction(*dispatch, tx, stats_.handlers, runs);
+      failure = RunInTransaction(*dispatch, tx, stats_.handlers, after.runs);
       if (failure) {
         spdlog::debug("event {}: handler {} failed ({}); left to the processor", id, failure->handler->name(),
                       failure->error);
         break;
       }
-      processed_ids.push_back(std::move(id));
-      processed.push_back(std::move(*dispatch));
+      after.processed_ids.push_back(std::move(id));
+      after.dispatched.push_back(std::move(*dispatch));
     }
     if (!failure) {
-      RecordVerification(tx, owner, results, processed_ids);
-      tx.commit();
+      RecordVerification(tx, owner, results, after.processed_ids);
+      const size_t processed = after.processed_ids.size();
+      committer.Commit(tx, std::move(after));
+      return processed;
     }
   }
-  if (failure) {
-    pqxx::work tx(connection);
-    RecordVerification(tx, owner, results);
-    tx.commit();
-    return 0;
-  }
-  for (const CommittedRun& run : runs) run.series->Record(RunResult::kDone, run.took);
-  for (const Dispatch& dispatch : processed) RunAfterCommit(dispatch, stats_.handlers);
-  for (const std::string& id : processed_ids) spdlog::info("event {} processed", id);
-  stats_.processed += processed_ids.size();
-  return processed_ids.size();
+  pqxx::work tx(connection);
+  RecordVerification(tx, owner, results);
+  tx.commit();
+  return 0;
 }
 
 }  // namespace webhookd

@@ -169,6 +169,9 @@ TEST_F(Handlers, TheExampleConfigRunsEndToEnd) {
       << Count("SELECT json_agg(json_build_object('id', event_id, 'state', state, 'error', last_error))::text"
                " FROM paypro_events WHERE state <> 'processed'")
       << daemon.Output().substr(0, 3000);
+  std::vector<std::string> ids;
+  for (const std::string& event : events) ids.push_back(JsonString(event, "id"));
+  EXPECT_TRUE(daemon.AwaitDispatched(ids));
 
   int paid = 0;
   int shop_events = 0;

@@ -122,8 +122,10 @@ TEST_F(BehindNginx, DeliversEveryWebhookOverHttpsExactlyOnceWithoutThrottling) {
   EXPECT_NE(daemon_->Output().find(
                 "webhook clients: X-Forwarded-For believed from 127.0.0.1/32; allowed: everyone"),
             std::string::npos);
-  for (const std::string& id :
-       JsonStrings(sandbox_->Get("/_sandbox/deliveries/acknowledged").body, "ids")) {
+  const std::vector<std::string> acknowledged =
+      JsonStrings(sandbox_->Get("/_sandbox/deliveries/acknowledged").body, "ids");
+  EXPECT_TRUE(daemon_->AwaitDispatched(acknowledged));
+  for (const std::string& id : acknowledged) {
     EXPECT_EQ(daemon_->Dispatches(id), 1) << id;
   }
 }

@@ -47,6 +47,7 @@ TEST_F(WebhookFlow, ProcessesEveryDeliveredEventExactlyOnce) {
   ASSERT_EQ(acknowledged.size(), static_cast<size_t>(kEvents));
   ASSERT_TRUE(Eventually([&] { return CountInState("processed") == kEvents; }, kSettle))
       << "processed: " << CountInState("processed") << "\n" << daemon_->Output().substr(0, 4000);
+  EXPECT_TRUE(daemon_->AwaitDispatched(acknowledged));
   for (const std::string& id : acknowledged) {
     EXPECT_EQ(database_.EventState(id), "processed") << id;
     EXPECT_EQ(daemon_->Dispatches(id), 1) << id;
@@ -127,7 +128,10 @@ TEST_F(WebhookFlow, ApiFailuresAreRetriedUntilPayProRecovers) {
 
   ASSERT_EQ(sandbox_.Post("/_sandbox/faults", R"({"error_rate":0.0})").status, 200u);
   ASSERT_TRUE(Eventually([&] { return CountInState("processed") == 30; }, kSettle)) << daemon_->Output().substr(0, 3000);
-  for (const std::string& id : JsonStrings(sandbox_.Get("/_sandbox/deliveries/acknowledged").body, "ids")) {
+  const std::vector<std::string> acknowledged =
+      JsonStrings(sandbox_.Get("/_sandbox/deliveries/acknowledged").body, "ids");
+  EXPECT_TRUE(daemon_->AwaitDispatched(acknowledged));
+  for (const std::string& id : acknowledged) {
     EXPECT_EQ(daemon_->Dispatches(id), 1) << id;
   }
 }

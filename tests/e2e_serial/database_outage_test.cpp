@@ -66,7 +66,12 @@ TEST(DatabaseOutage, AnswersRetryLaterAndLosesNothingAcknowledged) {
   ASSERT_TRUE(Eventually([&] {
     return database.Scalar("SELECT count(*) FROM paypro_events WHERE state = 'processed'") == "300";
   }, std::chrono::seconds(90))) << database.Scalar("SELECT json_object_agg(state, n)::text FROM (SELECT state, count(*) n FROM paypro_events GROUP BY 1) s");
-  for (const std::string& event : events) EXPECT_EQ(daemon.Dispatches(JsonString(event, "id")), 1);
+  std::vector<std::string> ids;
+  for (const std::string& event : events) ids.push_back(JsonString(event, "id"));
+  EXPECT_TRUE(daemon.AwaitDispatched(ids));
+  for (const std::string& id : ids) {
+    EXPECT_EQ(daemon.Dispatches(id), 1) << daemon.LinesAbout(id);
+  }
   EXPECT_TRUE(daemon.process().running()) << "the daemon must survive the outage without a restart";
   EXPECT_EQ(daemon.AdminGet("/readyz").status, 200u);
 }

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include "paypro/signature.hpp"
@@ -33,6 +35,9 @@ simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::strin
   if (parser.parse(json).get(root) != simdjson::SUCCESS) throw std::runtime_error("not JSON: " + json);
   return root;
 }
+
+// The start of the audit log handler's line about `event_id`.
+std::string AuditLine(const std::string& event_id) { return "handler=audit event=" + event_id + " "; }
 
 }  // namespace
 
@@ -159,10 +164,27 @@ ClientResponse Daemon::AdminGet(const std::string& path) {
 
 int Daemon::Dispatches(const std::string& event_id) const {
   const std::string output = Output();
-  const std::string needle = "handler=audit event=" + event_id + " ";
+  const std::string needle = AuditLine(event_id);
   int count = 0;
   for (size_t at = output.find(needle); at != std::string::npos; at = output.find(needle, at + 1)) ++count;
   return count;
+}
+
+bool Daemon::AwaitDispatched(const std::vector<std::string>& event_ids) const {
+  return Eventually([&] {
+    const std::string output = Output();
+    return std::all_of(event_ids.begin(), event_ids.end(),
+                       [&](const std::string& id) { return output.find(AuditLine(id)) != std::string::npos; });
+  }, std::chrono::seconds(10));
+}
+
+std::string Daemon::LinesAbout(const std::string& event_id) const {
+  std::istringstream output(Output());
+  std::string lines;
+  for (std::string line; std::getline(output, line);) {
+    if (line.find(event_id) != std::string::npos) lines += line + "\n";
+  }
+  return lines;
 }
 
 std::pair<int, std::string> RunDaemonCommand(const TempDir& dir, std::vector<std::string> args) {

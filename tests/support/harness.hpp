@@ -68,6 +68,12 @@ class Daemon {
   ClientResponse AdminGet(const std::string& path);
   /// How often the audit log handler logged `event_id`.
   int Dispatches(const std::string& event_id) const;
+  /// Waits until the audit handler logged each of `event_ids`: it logs just
+  /// after the commit that marks an event processed, so a test that saw the
+  /// state may read the log a moment too early.
+  bool AwaitDispatched(const std::vector<std::string>& event_ids) const;
+  /// The daemon's log lines that mention `event_id`, for a failing assertion's message.
+  std::string LinesAbout(const std::string& event_id) const;
   std::string Output() const { return process_ ? process_->Output() : ""; }
   ChildProcess& process() { return *process_; }
 
