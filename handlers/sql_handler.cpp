@@ -7,6 +7,13 @@
 
 namespace webhookd {
 
+namespace {
+
+// feature_not_supported: "cached plan must not change result type".
+constexpr std::string_view kCachedPlanChanged = "0A000";
+
+}  // namespace
+
 Result<std::shared_ptr<SqlHandler>> SqlHandler::Create(HandlerSettings settings, const SqlHandlerSpec& spec) {
   auto sql = ExtractSqlPlaceholders(spec.statement);
   if (!sql) {
@@ -26,12 +33,25 @@ HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
     const std::optional<FieldValue> value = call.fields.Get(path);
     values.push_back(value ? value->AsText() : std::nullopt);
   }
+  // Prepared once per connection (pqxx prepares on first use and ignores a
+  // repeated prepare of the same definition): each event then costs
+  // PostgreSQL a bind and an execution, not a parse and a plan.
+  const std::string name = StatementName();
   try {
-    call.tx->exec_params(sql_.statement, pqxx::prepare::make_dynamic_params(values));
+    call.tx->conn().prepare(name, sql_.statement);
+    call.tx->exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
     return HandlerOutcome::Done();
   } catch (const pqxx::sql_error& e) {
+    // A prepared statement whose result type changed under it (say, RETURNING *
+    // after an ALTER TABLE) fails on every execution; the retry prepares anew.
+    if (e.sqlstate() == kCachedPlanChanged) ++generation_;
     return HandlerOutcome::Retry(fmt::format("statement failed ({}): {}", e.sqlstate(), e.what()));
   }
+}
+
+std::string SqlHandler::StatementName() const {
+  // The statement's hash tells apart handlers of one name across reloads.
+  return fmt::format("sql_handler_{:x}_{}", std::hash<std::string>{}(sql_.statement), generation_.load());
 }
 
 }  // namespace webhookd

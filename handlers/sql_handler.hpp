@@ -1,6 +1,9 @@
 // The `sql` handler kind: one parameterised statement in the processing transaction.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+
 #include "handlers/handler.hpp"
 #include "handlers/sql_placeholders.hpp"
 
@@ -23,7 +26,11 @@ class SqlHandler final : public Handler {
 
  private:
   SqlHandler(HandlerSettings settings, SqlPlaceholders sql) : Handler(std::move(settings)), sql_(std::move(sql)) {}
+  /// The name the statement is prepared under on every connection.
+  std::string StatementName() const;
+
   SqlPlaceholders sql_;
+  std::atomic<uint64_t> generation_{0};  ///< bumped to prepare anew after a plan went stale
 };
 
 }  // namespace webhookd
