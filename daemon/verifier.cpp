@@ -79,22 +79,26 @@ void Verifier::Stop() {
   workers_.clear();
 }
 
+struct Verifier::Worker {
+  std::string owner;  ///< the lease owner its claims carry
+  PayProApi api;
+  ProcessingCommitter committer;
+  ClaimFloor claim_floor;
+};
+
 void Verifier::RunWorker(int index) {
   // Claims made before a failure expire with their lease.
-  const std::string owner = WorkerIdentity("verifier", index);
-  PayProApi api(config_.paypro, &stats_.api);
-  ProcessingCommitter committer(stats_);
-  RunDatabaseWorker("verifier", config_.database.url, stopping_, received_, [&](pqxx::connection_base& connection) {
-    return VerifyBatch(connection, api, owner, committer);
-  });
+  Worker worker{WorkerIdentity("verifier", index), PayProApi(config_.paypro, &stats_.api),
+                ProcessingCommitter(stats_), ClaimFloor()};
+  RunDatabaseWorker("verifier", config_.database.url, stopping_, received_,
+                    [&](pqxx::connection_base& connection) { return VerifyBatch(connection, worker); });
 }
 
-bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner,
-                           ProcessingCommitter& committer) {
-  committer.Settle(connection);
+bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
+  worker.committer.Settle(connection);
   if (api_pause_.Remaining().count() > 0) return false;
-  const std::vector<ClaimedEvent> claimed =
-      ClaimForVerification(connection, owner, config_.verifier.batch_size, config_.verifier.lease);
+  const std::vector<ClaimedEvent> claimed = ClaimForVerification(
+      connection, worker.owner, config_.verifier.batch_size, config_.verifier.lease, &worker.claim_floor);
   if (claimed.empty()) return false;
   const auto claimed_at = std::chrono::steady_clock::now();
   std::vector<VerificationResult> results;
@@ -109,7 +113,7 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
     }
     ++stats_.api_calls;
     const auto fetch_started = std::chrono::steady_clock::now();
-    EventFetch fetch = api.FetchEvent(event.event_id);
+    EventFetch fetch = worker.api.FetchEvent(event.event_id);
     stats_.verification_call.ObserveSince(fetch_started);
     api_pause_.Observe(fetch.status, fetch.retry_after, config_.verifier.max_backoff);
     if (fetch.verdict == FetchVerdict::kRetry || fetch.verdict == FetchVerdict::kAuthFailed) ++stats_.api_failures;
@@ -137,12 +141,12 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, PayProApi& api, co
     }
     results.push_back(std::move(result));
   }
-  if (Record(connection, owner, results, committer) < verified) verified_.Notify();
+  if (Record(connection, worker, results) < verified) verified_.Notify();
   return true;
 }
 
-size_t Verifier::Record(pqxx::connection_base& connection, const std::string& owner,
-                        const std::vector<VerificationResult>& results, ProcessingCommitter& committer) {
+size_t Verifier::Record(pqxx::connection_base& connection, Worker& worker,
+                        const std::vector<VerificationResult>& results) {
   // An event that is first of its resource and whose handlers all run in the
   // database is processed here, in the transaction that records it verified:
   // one row update instead of a verified update, a processing claim and a
@@ -156,7 +160,7 @@ size_t Verifier::Record(pqxx::connection_base& connection, const std::string& ow
   std::optional<HandlerFailure> failure;
   {
     pqxx::work tx(connection);
-    for (std::string& id : LockProcessableNow(tx, owner, results)) {
+    for (std::string& id : LockProcessableNow(tx, worker.owner, results)) {
       auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
       if (!dispatch || !dispatch->outside.empty()) continue;
       failure = RunInTransaction(*dispatch, tx, stats_.handlers, after.runs);
@@ -169,14 +173,14 @@ size_t Verifier::Record(pqxx::connection_base& connection, const std::string& ow
       after.dispatched.push_back(std::move(*dispatch));
     }
     if (!failure) {
-      RecordVerification(tx, owner, results, after.processed_ids);
+      RecordVerification(tx, worker.owner, results, after.processed_ids);
       const size_t processed = after.processed_ids.size();
-      committer.Commit(tx, std::move(after));
+      worker.committer.Commit(tx, std::move(after));
       return processed;
     }
   }
   pqxx::work tx(connection);
-  RecordVerification(tx, owner, results);
+  RecordVerification(tx, worker.owner, results);
   tx.commit();
   return 0;
 }

@@ -21,8 +21,6 @@ class connection_base;
 
 namespace webhookd {
 
-class ProcessingCommitter;
-
 /// Decides what one fetch means for the stored event (pure): PayPro's copy
 /// becomes the truth, a 404 rejects, everything else is tried again later.
 VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, const VerifierConfig& config,
@@ -47,14 +45,13 @@ class Verifier {
   void Stop();
 
  private:
+  struct Worker;  ///< what one worker thread keeps between rounds
   void RunWorker(int index);
   /// One claim-fetch-record round; false when there was nothing to do.
-  bool VerifyBatch(pqxx::connection_base& connection, PayProApi& api, const std::string& owner,
-                   ProcessingCommitter& committer);
+  bool VerifyBatch(pqxx::connection_base& connection, Worker& worker);
   /// Records a round's results and processes what can be processed in the
   /// same transaction; returns how many events it processed.
-  size_t Record(pqxx::connection_base& connection, const std::string& owner,
-                const std::vector<VerificationResult>& results, ProcessingCommitter& committer);
+  size_t Record(pqxx::connection_base& connection, Worker& worker, const std::vector<VerificationResult>& results);
 
   const Config config_;
   const CurrentTable& table_;

@@ -1,7 +1,9 @@
 // SQL for the verification stage.
 #include "storage/verification_queue.hpp"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <pqxx/pqxx>
 #include <unordered_set>
 
@@ -76,26 +78,32 @@ constexpr const char* kProcessableNowSql =
 }  // namespace
 
 std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection, std::string_view owner,
-                                               int limit, std::chrono::seconds lease) {
+                                               int limit, std::chrono::seconds lease, ClaimFloor* floor) {
+  const double from =
+      floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
   pqxx::work tx(connection);
   tx.exec0(kIndexOrderOnlySql);
   const pqxx::result rows = tx.exec_params(
       "UPDATE paypro_events e SET lease_owner = $1, lease_until = now() + make_interval(secs => $2),"
       " updated_at = now()"
       " WHERE e.event_id IN (SELECT event_id FROM paypro_events"
-      "   WHERE state = 'received' AND next_attempt_at <= now()"
+      "   WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($4)"
       "     AND (lease_until IS NULL OR lease_until < now())"
       "   ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)"
       " RETURNING e.event_id, e.event_type, e.attempts,"
-      "   (extract(epoch FROM now() - e.received_at) * 1000)::bigint",
-      std::string(owner), static_cast<double>(lease.count()), limit);
+      "   (extract(epoch FROM now() - e.received_at) * 1000)::bigint, extract(epoch FROM e.next_attempt_at)::float8",
+      std::string(owner), static_cast<double>(lease.count()), limit, from);
   tx.commit();
   std::vector<ClaimedEvent> claimed;
   claimed.reserve(rows.size());
+  std::optional<double> oldest_due;
   for (const auto& row : rows) {
     claimed.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
                        std::chrono::milliseconds(row[3].as<int64_t>())});
+    const double due = row[4].as<double>();
+    oldest_due = oldest_due ? std::min(*oldest_due, due) : due;
   }
+  if (floor != nullptr) floor->Claimed(oldest_due);
   return claimed;
 }
 

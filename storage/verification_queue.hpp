@@ -11,6 +11,8 @@ class connection_base;
 class transaction_base;
 }
 
+#include "storage/claim_floor.hpp"
+
 namespace webhookd {
 
 struct ClaimedEvent {
@@ -41,9 +43,10 @@ struct VerificationResult {
 
 /// Claims up to `limit` received events that are due and not leased by a
 /// live worker (FOR UPDATE SKIP LOCKED, so workers and daemons never wait for
-/// each other). The lease lets another worker take over if `owner` dies.
+/// each other), oldest due first from `floor` (from the front without one).
+/// The lease lets another worker take over if `owner` dies.
 std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection, std::string_view owner,
-                                               int limit, std::chrono::seconds lease);
+                                               int limit, std::chrono::seconds lease, ClaimFloor* floor = nullptr);
 
 /// Of the verified `results`, the events that can be processed in `tx`, the
 /// transaction that will record them: `owner` still leases them and no

@@ -141,6 +141,50 @@ TEST_F(VerificationQueuePgTest, RespectsLimitOldestFirst) {
   EXPECT_TRUE(ClaimForVerification(*connection_, "w4", 2, seconds(60)).empty());
 }
 
+TEST_F(VerificationQueuePgTest, ClaimFromAFloorFindsEventsDueBehindItAtTheNextClaimFromTheFront) {
+  ClaimFloor floor(seconds(1));
+  Insert("EVFLOOR1", "next_attempt_at = now() - interval '100 seconds'");
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w1", 10, seconds(60), &floor)),
+            (std::vector<std::string>{"EVFLOOR1"}));
+  // Due behind the floor (a margin before EVFLOOR1's due time), and after it.
+  Insert("EVFLOOR0", "next_attempt_at = now() - interval '200 seconds'");
+  Insert("EVFLOOR2", "next_attempt_at = now() - interval '50 seconds'");
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w1", 10, seconds(60), &floor)),
+            (std::vector<std::string>{"EVFLOOR2"}));
+  EXPECT_TRUE(ClaimForVerification(*connection_, "w1", 10, seconds(60), &floor).empty());
+  std::this_thread::sleep_for(milliseconds(1100));
+  EXPECT_EQ(Ids(ClaimForVerification(*connection_, "w1", 10, seconds(60), &floor)),
+            (std::vector<std::string>{"EVFLOOR0"}))
+      << "a claim from the front comes every full-scan period";
+}
+
+TEST_F(VerificationQueuePgTest, ClaimFromAFloorSkipsTheEntriesOfEventsThatLeftTheQueue) {
+  // 20,000 events verified since the index was last vacuumed: their entries
+  // stay at the front of the queue index, where a claim from the front starts.
+  Exec("INSERT INTO paypro_events (event_id, event_type, raw_body, state, next_attempt_at)"
+       " SELECT 'EVGONE' || g, 'payment.paid', '{}', 'received', now() - interval '1 hour' + g * interval '1 ms'"
+       " FROM generate_series(1, 20000) g");
+  Exec("UPDATE paypro_events SET state = 'processed'");
+  Insert("EVLIVE1", "next_attempt_at = now() - interval '10 seconds'");
+  Insert("EVLIVE2", "next_attempt_at = now() - interval '5 seconds'");
+  ClaimFloor floor;
+  // A backend reports its reads at most once a second, unless told to when it next goes idle.
+  const auto claim_one = [&] {
+    const size_t claimed = ClaimForVerification(*connection_, "w1", 1, seconds(60), &floor).size();
+    pqxx::nontransaction(*connection_).exec("SELECT pg_stat_force_next_flush()");
+    return claimed;
+  };
+  const auto pages_read = [&] {
+    return std::stoi(database_.Scalar(
+        "SELECT idx_blks_hit + idx_blks_read FROM pg_statio_user_indexes WHERE indexrelname = 'paypro_events_to_verify'"));
+  };
+  ASSERT_EQ(claim_one(), 1u) << "from the front";
+  const int before = pages_read();
+  ASSERT_EQ(claim_one(), 1u) << "from the floor";
+  const int after = pages_read();
+  EXPECT_LT(after - before, 10) << "the claim from the floor should not walk the 20,000 entries' pages";
+}
+
 TEST_F(VerificationQueuePgTest, ConcurrentOwnersNeverShareARow) {
   constexpr int kRows = 300;
   Exec(fmt::format("INSERT INTO paypro_events (event_id, event_type, raw_body)"
