@@ -26,11 +26,12 @@ ProcessingCommitter::~ProcessingCommitter() {
 
 void ProcessingCommitter::Commit(pqxx::transaction_base& tx, AfterCommit after) {
   // Reading the id costs a round trip, paid only when something follows.
-  const std::string transaction_id = after.empty() ? std::string() : TransactionId(tx);
+  const bool follows = !after.empty();
+  const std::string transaction_id = follows ? TransactionId(tx) : std::string();
   try {
     tx.commit();
   } catch (const pqxx::in_doubt_error&) {
-    if (!after.empty()) {
+    if (follows) {
       spdlog::warn("connection lost during COMMIT of transaction {} ({} events): its outcome is asked for "
                    "once connected again",
                    transaction_id, after.processed_ids.size());

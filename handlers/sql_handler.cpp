@@ -49,9 +49,13 @@ HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
   }
 }
 
+SqlHandler::SqlHandler(HandlerSettings settings, SqlPlaceholders sql)
+    : Handler(std::move(settings)),
+      sql_(std::move(sql)),
+      statement_hash_(std::hash<std::string>{}(sql_.statement)) {}
+
 std::string SqlHandler::StatementName() const {
-  // The statement's hash tells apart handlers of one name across reloads.
-  return fmt::format("sql_handler_{:x}_{}", std::hash<std::string>{}(sql_.statement), generation_.load());
+  return fmt::format("sql_handler_{:x}_{}", statement_hash_, generation_.load());
 }
 
 }  // namespace webhookd

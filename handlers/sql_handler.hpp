@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "handlers/handler.hpp"
@@ -25,11 +26,12 @@ class SqlHandler final : public Handler {
   const std::string& statement() const { return sql_.statement; }
 
  private:
-  SqlHandler(HandlerSettings settings, SqlPlaceholders sql) : Handler(std::move(settings)), sql_(std::move(sql)) {}
+  SqlHandler(HandlerSettings settings, SqlPlaceholders sql);
   /// The name the statement is prepared under on every connection.
   std::string StatementName() const;
 
   SqlPlaceholders sql_;
+  size_t statement_hash_;                ///< tells apart handlers of one name across reloads
   std::atomic<uint64_t> generation_{0};  ///< bumped to prepare anew after a plan went stale
 };
 

@@ -18,6 +18,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/loopback_socket.hpp"
+
 extern char** environ;
 
 namespace webhookd::testing {
@@ -103,10 +105,7 @@ namespace {
 // Binds 127.0.0.1:`port` (0: any) and returns the port bound, 0 when taken.
 uint16_t BindAndRelease(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
+  sockaddr_in address = LoopbackAddress(port);
   socklen_t length = sizeof(address);
   const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
                      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;

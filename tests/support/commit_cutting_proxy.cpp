@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/loopback_socket.hpp"
+
 namespace webhookd::testing {
 
 namespace {
@@ -18,23 +20,6 @@ namespace {
 constexpr int kPollMs = 100;
 // libpq sends COMMIT as a simple query: 'Q', its length, the text and a NUL.
 constexpr std::string_view kCommitQuery{"COMMIT\0", 7};
-
-sockaddr_in Loopback(uint16_t port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  return address;
-}
-
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t written = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (written <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(written));
-  }
-  return true;
-}
 
 // Waits up to `timeout_ms` for `fd` to have bytes (or end of stream).
 bool Readable(int fd, int timeout_ms) {
@@ -53,7 +38,7 @@ CommitCuttingProxy::CommitCuttingProxy(const std::string& database_url) {
   server_port_ = static_cast<uint16_t>(std::stoi(database_url.substr(colon + 1, path - colon - 1)));
 
   listener_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address = Loopback(0);
+  sockaddr_in address = LoopbackAddress(0);
   socklen_t length = sizeof(address);
   if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || listen(listener_, 8) != 0 ||
       getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
@@ -76,7 +61,7 @@ void CommitCuttingProxy::Accept() {
     const int client = accept(listener_, nullptr, nullptr);
     if (client < 0) continue;
     const int server = socket(AF_INET, SOCK_STREAM, 0);
-    const sockaddr_in address = Loopback(server_port_);
+    const sockaddr_in address = LoopbackAddress(server_port_);
     if (connect(server, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
       close(server);
       close(client);
@@ -98,7 +83,7 @@ void CommitCuttingProxy::Relay(int client, int server) {
     if (poll(fds, 2, kPollMs) <= 0) continue;
     if (fds[1].revents != 0) {
       const ssize_t got = recv(server, buffer, sizeof(buffer), 0);
-      if (got <= 0 || !WriteAll(client, {buffer, static_cast<size_t>(got)})) return;
+      if (got <= 0 || !SendAll(client, {buffer, static_cast<size_t>(got)})) return;
     }
     if (fds[0].revents != 0) {
       const ssize_t got = recv(client, buffer, sizeof(buffer), 0);
@@ -106,7 +91,7 @@ void CommitCuttingProxy::Relay(int client, int server) {
       const std::string_view bytes{buffer, static_cast<size_t>(got)};
       const Cut cut = bytes.find(kCommitQuery) == std::string_view::npos ? Cut::kNone : cut_.exchange(Cut::kNone);
       if (cut == Cut::kCommit) return;
-      if (!WriteAll(server, bytes)) return;
+      if (!SendAll(server, bytes)) return;
       if (cut == Cut::kAnswer) {
         // PostgreSQL answers once the commit is durable: drop that answer.
         Readable(server, 10'000);

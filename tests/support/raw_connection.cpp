@@ -11,6 +11,8 @@
 #include <cctype>
 #include <cerrno>
 
+#include "tests/support/loopback_socket.hpp"
+
 namespace webhookd::testing {
 
 namespace {
@@ -32,11 +34,8 @@ size_t ContentLength(std::string_view head) {
 RawConnection::RawConnection(uint16_t port) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  const sockaddr_in address = LoopbackAddress(port);
+  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd_);
     fd_ = -1;
   }
@@ -54,15 +53,7 @@ RawConnection::RawConnection(RawConnection&& other) noexcept
   other.fd_ = -1;
 }
 
-bool RawConnection::Send(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(sent));
-  }
-  return true;
-}
+bool RawConnection::Send(std::string_view bytes) { return SendAll(fd_, bytes); }
 
 void RawConnection::CloseWrite() { ::shutdown(fd_, SHUT_WR); }
 
