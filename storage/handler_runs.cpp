@@ -3,6 +3,7 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/lease_commit.hpp"
 #include "storage/text_array.hpp"
 
 namespace webhookd {
@@ -26,6 +27,7 @@ void CreateRuns(pqxx::transaction_base& tx, const std::string& event_id, const s
 std::vector<ClaimedRun> ClaimRuns(pqxx::connection_base& connection, std::string_view owner, int limit,
                                   std::chrono::seconds lease, const std::vector<std::string>& handlers) {
   pqxx::work tx(connection);
+  tx.exec0(kLeaseCommitSql);
   const pqxx::result rows = tx.exec_params(
       "WITH claimed AS ("
       "  UPDATE paypro_handler_runs r SET lease_owner = $1, lease_until = now() + make_interval(secs => $2),"

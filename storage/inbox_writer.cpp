@@ -43,8 +43,10 @@ Result<std::unique_ptr<pqxx::connection>> Connect(const Secret& url) {
   return connected;
 }
 
+// One statement on its own is its own transaction, as atomic and as durable
+// as BEGIN … COMMIT around it, for one round trip to PostgreSQL instead of three.
 void InsertBatch(pqxx::connection& connection, const std::vector<InboxItem>& batch) {
-  pqxx::work tx(connection);
+  pqxx::nontransaction tx(connection);
   // Empty hints become NULL; created_at was checked as RFC 3339 at intake, so
   // the cast cannot fail the batch.
   tx.exec_prepared0(kInsertStatement, ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.id); }),
@@ -52,7 +54,6 @@ void InsertBatch(pqxx::connection& connection, const std::vector<InboxItem>& bat
                     ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.resource_id); }),
                     ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.created_at); }),
                     ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.body); }));
-  tx.commit();
 }
 
 }  // namespace
@@ -160,9 +161,9 @@ void InboxWriter::Run() {
       Complete(batch, Ok{});
       stored_.Notify();
     } catch (const pqxx::broken_connection& e) {
-      // The retry above failed too. Answering 503 is safe even when a commit's
-      // outcome is unknown (pqxx::in_doubt_error, caught below): PayPro's
-      // retry lands on ON CONFLICT DO NOTHING.
+      // The retry above failed too. Answering 503 is safe even when the
+      // insert's outcome is unknown (the connection broke after PostgreSQL
+      // had it): PayPro's retry lands on ON CONFLICT DO NOTHING.
       connection.reset();
       healthy_ = false;
       spdlog::error("inbox: lost the database connection: {}", RedactPassword(e.what(), database_url_));

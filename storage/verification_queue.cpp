@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "storage/index_order.hpp"
+#include "storage/lease_commit.hpp"
 #include "storage/text_array.hpp"
 
 namespace webhookd {
@@ -82,7 +83,7 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection
   const double from =
       floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
   pqxx::work tx(connection);
-  tx.exec0(kIndexOrderOnlySql);
+  tx.exec0(std::string(kIndexOrderOnlySql) + "; " + kLeaseCommitSql);
   const pqxx::result rows = tx.exec_params(
       "UPDATE paypro_events e SET lease_owner = $1, lease_until = now() + make_interval(secs => $2),"
       " updated_at = now()"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
@@ -237,6 +238,24 @@ TEST_F(VerificationQueuePgTest, ExpiredLeaseIsTakenOverAndOldOwnerChangesNothing
 
   Record("w2", {Verified("EVLEASE1")});
   EXPECT_EQ(Column("EVLEASE1", "state"), "verified");
+}
+
+// A claim commits without waiting for its WAL to reach the disk, so a crash
+// of PostgreSQL may lose the lease. The worker's outcome must then change
+// nothing, and the event must be claimable again, by any worker.
+TEST_F(VerificationQueuePgTest, LeaseLostInACrashLeavesTheEventToTheNextClaim) {
+  Insert("EVLOST1");
+  ASSERT_EQ(ClaimForVerification(*connection_, "w1", 10, seconds(60)).size(), 1u);
+  EXPECT_EQ(pqxx::nontransaction(*connection_).exec1("SHOW synchronous_commit")[0].as<std::string>(), "on")
+      << "the claim's setting must not outlive it";
+  Exec("UPDATE paypro_events SET lease_owner = NULL, lease_until = NULL WHERE event_id = 'EVLOST1'");
+
+  Record("w1", {Verified("EVLOST1")});
+  EXPECT_EQ(Column("EVLOST1", "state"), "received");
+  EXPECT_EQ(Column("EVLOST1", "verified_body IS NULL"), "t");
+  ASSERT_EQ(Ids(ClaimForVerification(*connection_, "w2", 10, seconds(60))), (std::vector<std::string>{"EVLOST1"}));
+  Record("w2", {Verified("EVLOST1")});
+  EXPECT_EQ(Column("EVLOST1", "state"), "verified");
 }
 
 TEST_F(VerificationQueuePgTest, VerifiedWritesPayProsCopy) {
