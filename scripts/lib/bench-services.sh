@@ -48,6 +48,12 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
+# Core-seconds the whole machine has been busy since boot (every process, the
+# kernel included): the difference over a run is what the run cost the machine.
+machine_busy_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
+}
+
 # CPU seconds of the PostgreSQL cluster: the postmaster and its children now
 # running (the daemon's connections live through a run; pgbench's do not matter here).
 pg_cpu_seconds() {
@@ -77,6 +83,11 @@ fresh_database() {
   # Each run starts without the previous one's dirty pages to write back.
   ((QUICK)) || psql -q "$PAYPRO_TEST_DATABASE_URL" -c "CHECKPOINT" >/dev/null
   echo "${PAYPRO_TEST_DATABASE_URL%/*}/$1"
+}
+
+# The table the bench's sql handler writes (and the database floor's pgbench script).
+create_processed_table() {
+  psql -q "$1" -c "CREATE TABLE bench_processed (event_id text PRIMARY KEY, processed_at timestamptz DEFAULT now())"
 }
 
 # drop_database NAME: once a run is measured, so that autovacuum on its dead rows
