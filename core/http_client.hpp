@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/http_message.hpp"
 #include "core/result.hpp"
@@ -20,7 +22,17 @@ struct HttpClientOptions {
   std::string user_agent = "paypro-webhookd";
 };
 
-/// One keep-alive connection to one origin, reopened when needed. Calls block
+/// One exchange of a batch, and how long it took from its first attempt on.
+struct TimedResponse {
+  bool sent = false;  ///< false: the batch was stopped before this request
+  Result<ClientResponse> response;
+  std::chrono::steady_clock::duration took{};
+};
+
+/// Told each answer of a batch as it arrives; false sends no more requests.
+using ProceedAfter = std::function<bool(const Result<ClientResponse>&)>;
+
+/// Keep-alive connections to one origin, reopened when needed. Calls block
 /// the calling thread (never an Asio thread of the daemon): the client runs its
 /// own io_context so every step has a deadline. Redirects are not followed.
 /// Not thread-safe: give each worker its own client.
@@ -35,6 +47,14 @@ class HttpClient {
   /// kUnavailable, deadlines kTimeout, malformed answers kUpstream; any HTTP
   /// status, 5xx included, is a successful exchange.
   Result<ClientResponse> Send(const ClientRequest& request);
+
+  /// Sends every request and reads every response, over up to `connections`
+  /// keep-alive connections at once, each taking its share in turn: a batch
+  /// costs about one round trip per connection's share instead of one per
+  /// request. Results come in the order of `requests`, each as Send's.
+  /// Requests not yet started when `proceed` says false are not sent.
+  std::vector<TimedResponse> SendAll(const std::vector<ClientRequest>& requests, size_t connections,
+                                     const ProceedAfter& proceed = {});
 
   /// Drops the connection (the next Send reconnects).
   void Close();

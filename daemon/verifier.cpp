@@ -101,21 +101,36 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
       connection, worker.owner, config_.verifier.batch_size, config_.verifier.lease, &worker.claim_floor);
   if (claimed.empty()) return false;
   const auto claimed_at = std::chrono::steady_clock::now();
+  // The round's events are fetched over the worker's connections at once.
+  // Stopping, or PayPro asked every caller to wait: the calls not yet made
+  // are not made, and their events go back with no attempt counted, to be
+  // claimed after the pause.
+  std::vector<std::string> ids;
+  ids.reserve(claimed.size());
+  for (const ClaimedEvent& event : claimed) ids.push_back(event.event_id);
+  const auto may_call = [&] { return !stopping_ && api_pause_.Remaining().count() == 0; };
+  std::vector<std::optional<EventFetch>> fetches;
+  if (may_call()) {
+    fetches = worker.api.FetchEvents(ids, static_cast<size_t>(config_.verifier.connections),
+                                     [&](unsigned status, std::optional<std::chrono::seconds> retry_after) {
+                                       api_pause_.Observe(status, retry_after, config_.verifier.max_backoff);
+                                       return may_call();
+                                     });
+  } else {
+    fetches.resize(claimed.size());
+  }
   std::vector<VerificationResult> results;
   results.reserve(claimed.size());
   size_t verified = 0;
-  for (const ClaimedEvent& event : claimed) {
-    // Stopping, or PayPro asked every caller to wait: the rest go back
-    // unfetched, with no attempt counted, and are claimed after the pause.
-    if (stopping_ || api_pause_.Remaining().count() > 0) {
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    const ClaimedEvent& event = claimed[i];
+    if (!fetches[i]) {
       results.push_back({event.event_id, VerificationResult::Kind::kRelease, {}, {}, {}});
       continue;
     }
+    EventFetch& fetch = *fetches[i];
     ++stats_.api_calls;
-    const auto fetch_started = std::chrono::steady_clock::now();
-    EventFetch fetch = worker.api.FetchEvent(event.event_id);
-    stats_.verification_call.ObserveSince(fetch_started);
-    api_pause_.Observe(fetch.status, fetch.retry_after, config_.verifier.max_backoff);
+    stats_.verification_call.Observe(fetch.took);
     if (fetch.verdict == FetchVerdict::kRetry || fetch.verdict == FetchVerdict::kAuthFailed) ++stats_.api_failures;
     if (fetch.verdict == FetchVerdict::kAuthFailed) spdlog::error("verifier: {}", fetch.detail);
     VerificationResult result = JudgeFetch(event, std::move(fetch), config_.verifier, JitterDraw());

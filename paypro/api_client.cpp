@@ -49,16 +49,41 @@ EventFetch ClassifyEventFetch(Result<ClientResponse> exchange) {
 PayProApi::PayProApi(const PayProConfig& config, ApiCallStats* stats)
     : api_key_(config.api_key), client_(config.api_base, ClientOptions(config)), stats_(stats) {}
 
-Result<ClientResponse> PayProApi::Get(const std::string& target) {
+ClientRequest PayProApi::GetRequest(const std::string& target) const {
   ClientRequest request;
   request.target = target;
   request.headers.Add("Authorization", "Bearer " + std::string(api_key_.Reveal()));
   request.headers.Add("Accept", "application/json");
-  Result<ClientResponse> exchange = client_.Send(request);
+  return request;
+}
+
+Result<ClientResponse> PayProApi::Get(const std::string& target) {
+  Result<ClientResponse> exchange = client_.Send(GetRequest(target));
   if (stats_ != nullptr) stats_->Count(exchange);
   return exchange;
 }
 
-EventFetch PayProApi::FetchEvent(const std::string& event_id) { return ClassifyEventFetch(Get("/events/" + event_id)); }
+std::vector<std::optional<EventFetch>> PayProApi::FetchEvents(
+    const std::vector<std::string>& event_ids, size_t connections,
+    const Proceed& proceed) {
+  std::vector<ClientRequest> requests;
+  requests.reserve(event_ids.size());
+  for (const std::string& id : event_ids) requests.push_back(GetRequest("/events/" + id));
+  const ProceedAfter after_each = [&](const Result<ClientResponse>& exchange) {
+    return exchange.ok() ? proceed(exchange->status, exchange->RetryAfter()) : proceed(0, std::nullopt);
+  };
+  std::vector<std::optional<EventFetch>> fetches;
+  fetches.reserve(event_ids.size());
+  for (TimedResponse& exchange : client_.SendAll(requests, connections, after_each)) {
+    if (!exchange.sent) {
+      fetches.emplace_back();
+      continue;
+    }
+    if (stats_ != nullptr) stats_->Count(exchange.response);
+    fetches.push_back(ClassifyEventFetch(std::move(exchange.response)));
+    fetches.back()->took = exchange.took;
+  }
+  return fetches;
+}
 
 }  // namespace webhookd

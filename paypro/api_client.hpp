@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "core/http_client.hpp"
@@ -25,6 +27,7 @@ struct EventFetch {
   std::string body;
   std::optional<std::chrono::seconds> retry_after;
   std::string detail;  ///< for the log and last_error
+  std::chrono::steady_clock::duration took{};  ///< the call, from its first attempt to its answer
 };
 
 /// Classifies an exchange (pure; no I/O).
@@ -36,13 +39,20 @@ class PayProApi {
   /// Every call is counted in `stats` when given (it must outlive the client).
   explicit PayProApi(const PayProConfig& config, ApiCallStats* stats = nullptr);
 
-  /// GET /events/{id} with the Bearer key. `event_id` must already be valid.
-  EventFetch FetchEvent(const std::string& event_id);
+  /// GET /events/{id} with the Bearer key for every id (each already valid), over up to `connections` connections at
+  /// once; the fetches come in the order of `event_ids`. `proceed` is told
+  /// each answer's status (0: none) and Retry-After as it arrives; once it
+  /// says false, the calls not yet made are not made (nullopt).
+  using Proceed = std::function<bool(unsigned status, std::optional<std::chrono::seconds> retry_after)>;
+  std::vector<std::optional<EventFetch>> FetchEvents(const std::vector<std::string>& event_ids, size_t connections,
+                                                     const Proceed& proceed);
 
   /// GET of any API path (e.g. "/events?limit=100"), for list walks.
   Result<ClientResponse> Get(const std::string& target);
 
  private:
+  ClientRequest GetRequest(const std::string& target) const;
+
   Secret api_key_;
   HttpClient client_;
   ApiCallStats* stats_;

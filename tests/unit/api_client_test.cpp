@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -114,45 +117,117 @@ TEST(ClassifyEventFetch, TransportErrorsRetryWithoutStatus) {
   }
 }
 
-// One real exchange over loopback: the path and the headers PayPro needs.
-TEST(PayProApi, FetchEventSendsBearerKeyToEventsPath) {
-  boost::asio::io_context ioc;
-  auto guard = boost::asio::make_work_guard(ioc);
-  std::mutex mutex;
-  ServerRequest seen;
-  HttpServerOptions options;
-  options.listen = HostPort{"127.0.0.1", 0};
-  HttpServer server(ioc, options, [&](ServerRequest request, Responder respond) {
-    {
-      std::lock_guard lock(mutex);
-      seen = request;
-    }
+// A loopback server answering every call with `answer`; records what it saw.
+class FakePayPro {
+ public:
+  explicit FakePayPro(std::function<ServerResponse()> answer) {
+    HttpServerOptions options;
+    options.listen = HostPort{"127.0.0.1", 0};
+    server_.emplace(ioc_, options, [this, answer = std::move(answer)](ServerRequest request, Responder respond) {
+      {
+        std::lock_guard lock(mutex_);
+        seen_.push_back(std::move(request));
+      }
+      respond(answer());
+    });
+    started_ = server_->Start().ok();
+    io_thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~FakePayPro() {
+    server_->StopAccepting();
+    guard_.reset();
+    ioc_.stop();
+    io_thread_.join();
+  }
+
+  bool started() const { return started_; }
+
+  PayProConfig Config() const {
+    PayProConfig config;
+    config.api_base = *ParseUrl("http://127.0.0.1:" + std::to_string(server_->port()) + "/v1/");
+    config.api_key = Secret("pk_test_123");
+    config.request_timeout = std::chrono::milliseconds(2000);
+    return config;
+  }
+
+  std::vector<ServerRequest> Seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_{
+      boost::asio::make_work_guard(ioc_)};
+  std::optional<HttpServer> server_;
+  std::thread io_thread_;
+  bool started_ = false;
+  std::mutex mutex_;
+  std::vector<ServerRequest> seen_;
+};
+
+const PayProApi::Proceed kAlwaysProceed = [](unsigned, std::optional<std::chrono::seconds>) { return true; };
+
+// Real exchanges over loopback: the path and the headers PayPro needs, and
+// the answers in the order of the ids asked for.
+TEST(PayProApi, FetchEventsSendsBearerKeyToEventsPaths) {
+  FakePayPro paypro([] {
     ServerResponse response;
     response.body = ReadSampleEvent("payment.paid.json");
-    respond(std::move(response));
+    return response;
   });
-  ASSERT_TRUE(server.Start().ok());
-  std::thread io_thread([&] { ioc.run(); });
+  ASSERT_TRUE(paypro.started());
+  PayProApi api(paypro.Config());
+  const std::vector<std::string> ids{"EVYK7KCFJAXA23UKSG", "EVAAAAAAAAAAAAAAA2", "EVAAAAAAAAAAAAAAA3"};
+  const std::vector<std::optional<EventFetch>> fetches = api.FetchEvents(ids, 2, kAlwaysProceed);
 
-  PayProConfig config;
-  config.api_base = *ParseUrl("http://127.0.0.1:" + std::to_string(server.port()) + "/v1/");
-  config.api_key = Secret("pk_test_123");
-  config.request_timeout = std::chrono::milliseconds(2000);
-  PayProApi api(config);
-  const EventFetch fetch = api.FetchEvent("EVYK7KCFJAXA23UKSG");
+  ASSERT_EQ(fetches.size(), 3u);
+  for (const std::optional<EventFetch>& fetch : fetches) {
+    ASSERT_TRUE(fetch.has_value());
+    EXPECT_EQ(fetch->verdict, FetchVerdict::kFound) << fetch->detail;
+    EXPECT_EQ(fetch->body, ReadSampleEvent("payment.paid.json"));
+  }
+  std::vector<std::string> targets;
+  for (const ServerRequest& seen : paypro.Seen()) {
+    targets.push_back(seen.target);
+    EXPECT_EQ(seen.method, "GET");
+    EXPECT_EQ(seen.headers.Get("Authorization"), "Bearer pk_test_123");
+    EXPECT_EQ(seen.headers.Get("Accept"), "application/json");
+  }
+  std::sort(targets.begin(), targets.end());
+  EXPECT_EQ(targets, (std::vector<std::string>{"/v1/events/EVAAAAAAAAAAAAAAA2", "/v1/events/EVAAAAAAAAAAAAAAA3",
+                                               "/v1/events/EVYK7KCFJAXA23UKSG"}));
+}
 
-  server.StopAccepting();
-  guard.reset();
-  ioc.stop();
-  io_thread.join();
+// PayPro's 429 with Retry-After asks every caller to wait: the calls of the
+// round not yet made are not made.
+TEST(PayProApi, FetchEventsMakesNoMoreCallsOnceToldToStop) {
+  FakePayPro paypro([] {
+    ServerResponse response;
+    response.status = 429;
+    response.headers.Add("Retry-After", "5");
+    return response;
+  });
+  ASSERT_TRUE(paypro.started());
+  PayProApi api(paypro.Config());
+  std::vector<std::pair<unsigned, std::optional<std::chrono::seconds>>> told;
+  const std::vector<std::optional<EventFetch>> fetches =
+      api.FetchEvents({"EVAAAAAAAAAAAAAAA1", "EVAAAAAAAAAAAAAAA2", "EVAAAAAAAAAAAAAAA3"}, 1,
+                      [&](unsigned status, std::optional<std::chrono::seconds> retry_after) {
+                        told.emplace_back(status, retry_after);
+                        return status != 429;
+                      });
 
-  EXPECT_EQ(fetch.verdict, FetchVerdict::kFound) << fetch.detail;
-  EXPECT_EQ(fetch.body, ReadSampleEvent("payment.paid.json"));
-  std::lock_guard lock(mutex);
-  EXPECT_EQ(seen.method, "GET");
-  EXPECT_EQ(seen.target, "/v1/events/EVYK7KCFJAXA23UKSG");
-  EXPECT_EQ(seen.headers.Get("Authorization"), "Bearer pk_test_123");
-  EXPECT_EQ(seen.headers.Get("Accept"), "application/json");
+  ASSERT_EQ(fetches.size(), 3u);
+  ASSERT_TRUE(fetches[0].has_value());
+  EXPECT_EQ(fetches[0]->verdict, FetchVerdict::kRetry);
+  EXPECT_EQ(fetches[0]->retry_after, std::chrono::seconds(5));
+  EXPECT_FALSE(fetches[1].has_value());
+  EXPECT_FALSE(fetches[2].has_value());
+  EXPECT_EQ(paypro.Seen().size(), 1u);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].first, 429u);
+  EXPECT_EQ(told[0].second, std::chrono::seconds(5));
 }
 
 }  // namespace

@@ -107,6 +107,7 @@ TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
   EXPECT_EQ(config->database.max_batch, 2000u);
   EXPECT_EQ(config->verifier.workers, 4);
   EXPECT_EQ(config->verifier.batch_size, 32);
+  EXPECT_EQ(config->verifier.connections, 4);
   EXPECT_EQ(config->verifier.lease, Seconds(120));
   EXPECT_EQ(config->verifier.max_backoff, Seconds(600));
   EXPECT_EQ(config->processor.workers, 2);
@@ -144,7 +145,7 @@ database:
   inbox_writers: 3
   queue_capacity: 50
   max_batch: 5
-verifier: {workers: 5, batch_size: 6, lease_s: 7, max_backoff_s: 8}
+verifier: {workers: 5, batch_size: 6, connections: 13, lease_s: 7, max_backoff_s: 8}
 processor: {workers: 9, batch_size: 10, max_attempts: 11, max_backoff_s: 12}
 log: {level: debug, format: json}
 handlers:
@@ -183,6 +184,7 @@ handlers:
   EXPECT_EQ(config->database.max_batch, 5u);
   EXPECT_EQ(config->verifier.workers, 5);
   EXPECT_EQ(config->verifier.batch_size, 6);
+  EXPECT_EQ(config->verifier.connections, 13);
   EXPECT_EQ(config->verifier.lease, Seconds(7));
   EXPECT_EQ(config->verifier.max_backoff, Seconds(8));
   EXPECT_EQ(config->processor.workers, 9);

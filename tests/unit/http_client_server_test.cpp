@@ -393,5 +393,55 @@ TEST_F(HttpClientServerTest, ClientReconnectsAfterServerClosesConnection) {
   }
 }
 
+TEST_F(HttpClientServerTest, SendAllAnswersInOrderOverTheConnectionsAsked) {
+  StartEchoServer();
+  HttpClient client(ServerUrl());
+  std::vector<ClientRequest> requests;
+  for (int i = 0; i < 10; ++i) requests.push_back(Request("POST", "/n/" + std::to_string(i), std::string(i, 'x')));
+  requests[4].method = "NOT A METHOD";
+  const std::vector<TimedResponse> responses = client.SendAll(requests, 3);
+  ASSERT_EQ(responses.size(), requests.size());
+  for (size_t i = 0; i < responses.size(); ++i) {
+    if (i == 4) {
+      ASSERT_FALSE(responses[i].response.ok());
+      EXPECT_EQ(responses[i].response.error().detail, "unknown HTTP method NOT A METHOD");
+      continue;
+    }
+    ASSERT_TRUE(responses[i].response.ok()) << i << ": " << responses[i].response.error().detail;
+    EXPECT_EQ(responses[i].response->body, "POST /n/" + std::to_string(i) + "\n" + std::string(i, 'x'));
+  }
+  EXPECT_EQ(requests_, 9);
+  EXPECT_EQ(CountConnections(server_->port()), 6) << "three connections, seen from both ends";
+  // The connections stay open for the next batch, and a single Send uses one of them.
+  ASSERT_TRUE(client.Send(Request("GET", "/again")).ok());
+  EXPECT_EQ(CountConnections(server_->port()), 6);
+}
+
+// Nothing is answered until four requests are waiting at once: one
+// connection at a time would run into the client's deadline instead.
+TEST_F(HttpClientServerTest, SendAllKeepsItsConnectionsBusyAtOnce) {
+  constexpr size_t kAtOnce = 4;
+  StartServer({}, [this](ServerRequest request, Responder respond) {
+    std::lock_guard lock(mutex_);
+    parked_.push_back([respond = std::move(respond), target = request.target](ServerResponse response) mutable {
+      response.body = target;
+      respond(std::move(response));
+    });
+    if (parked_.size() < kAtOnce) return;
+    for (Responder& answer : parked_) answer(ServerResponse{});
+    parked_.clear();
+  });
+  HttpClientOptions options;
+  options.request_timeout = milliseconds(3000);
+  HttpClient client(ServerUrl(), options);
+  std::vector<ClientRequest> requests;
+  for (size_t i = 0; i < 2 * kAtOnce; ++i) requests.push_back(Request("GET", "/wait/" + std::to_string(i)));
+  const std::vector<TimedResponse> responses = client.SendAll(requests, kAtOnce);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    ASSERT_TRUE(responses[i].response.ok()) << i << ": " << responses[i].response.error().detail;
+    EXPECT_EQ(responses[i].response->body, "/wait/" + std::to_string(i));
+  }
+}
+
 }  // namespace
 }  // namespace webhookd
