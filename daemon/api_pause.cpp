@@ -18,9 +18,11 @@ void ApiPause::Observe(unsigned status, std::optional<std::chrono::seconds> retr
 }
 
 std::chrono::milliseconds ApiPause::Remaining(Clock::time_point now) const {
-  const auto left = Clock::time_point(std::chrono::nanoseconds(until_.load())) - now;
+  const auto left = End() - now;
   if (left <= Clock::duration::zero()) return std::chrono::milliseconds(0);
   return std::chrono::ceil<std::chrono::milliseconds>(left);
 }
+
+ApiPause::Clock::time_point ApiPause::End() const { return Clock::time_point(std::chrono::nanoseconds(until_.load())); }
 
 }  // namespace webhookd

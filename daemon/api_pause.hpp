@@ -25,6 +25,9 @@ class ApiPause {
   /// How long calls must still wait; zero when they may go.
   std::chrono::milliseconds Remaining(Clock::time_point now = Clock::now()) const;
 
+  /// When the latest pause ends or ended; the clock's epoch if none came yet.
+  Clock::time_point End() const;
+
  private:
   std::atomic<int64_t> until_{0};  ///< steady-clock nanoseconds since its epoch
 };

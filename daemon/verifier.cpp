@@ -84,6 +84,10 @@ struct Verifier::Worker {
   PayProApi api;
   ProcessingCommitter committer;
   ClaimFloor claim_floor;
+  /// The end of the latest pause after which a round of this worker's got
+  /// through; until one does, rounds go over one connection, so that an API
+  /// still refusing gets one call from each worker, not one per connection.
+  ApiPause::Clock::time_point through_pause_ending{};
 };
 
 void Verifier::RunWorker(int index) {
@@ -111,11 +115,14 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
   const auto may_call = [&] { return !stopping_ && api_pause_.Remaining().count() == 0; };
   std::vector<std::optional<EventFetch>> fetches;
   if (may_call()) {
-    fetches = worker.api.FetchEvents(ids, static_cast<size_t>(config_.verifier.connections),
+    const bool after_pause = api_pause_.End() != worker.through_pause_ending;
+    const int connections = after_pause ? 1 : config_.verifier.connections;
+    fetches = worker.api.FetchEvents(ids, static_cast<size_t>(connections),
                                      [&](unsigned status, std::optional<std::chrono::seconds> retry_after) {
                                        api_pause_.Observe(status, retry_after, config_.verifier.max_backoff);
                                        return may_call();
                                      });
+    if (api_pause_.Remaining().count() == 0) worker.through_pause_ending = api_pause_.End();
   } else {
     fetches.resize(claimed.size());
   }

@@ -21,6 +21,19 @@ TEST(ApiPause, RateLimitWithRetryAfterPausesForThatLong) {
   EXPECT_EQ(pause.Remaining(now + seconds(3)), milliseconds(0));
 }
 
+// Workers tell a new pause from one they have already seen by its end.
+TEST(ApiPause, EndIsTheLatestPausesEnd) {
+  ApiPause pause;
+  EXPECT_EQ(pause.End(), ApiPause::Clock::time_point{});
+  const auto now = ApiPause::Clock::now();
+  pause.Observe(429, seconds(3), kLongest, now);
+  EXPECT_EQ(pause.End(), now + seconds(3));
+  pause.Observe(429, seconds(1), kLongest, now);
+  EXPECT_EQ(pause.End(), now + seconds(3));
+  pause.Observe(503, seconds(5), kLongest, now + seconds(10));
+  EXPECT_EQ(pause.End(), now + seconds(15));
+}
+
 TEST(ApiPause, UnavailableWithRetryAfterPausesToo) {
   ApiPause pause;
   const auto now = ApiPause::Clock::now();
