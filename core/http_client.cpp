@@ -95,6 +95,9 @@ struct HttpClient::Impl {
     for (auto& connection : connections) connection->Reset();
   }
 
+  // The handlers below run inside ioc.run() and must not throw: an exception
+  // would leave the other connections' operations queued for the next batch.
+
   // Opens `connection`, then calls `done` with the outcome.
   void Connect(Connection& connection, std::function<void(beast::error_code)> done) {
     beast::error_code ec;
@@ -109,7 +112,8 @@ struct HttpClient::Impl {
         connection.Reset();
         return done(e);
       }
-      connection.plain->socket().set_option(tcp::no_delay(true));
+      beast::error_code no_delay_failed;  // only latency is at stake; nothing here may throw
+      connection.plain->socket().set_option(tcp::no_delay(true), no_delay_failed);
       if (!base.tls) return done({});
       connection.secure.emplace(std::move(*connection.plain), tls_context);
       connection.plain.reset();

@@ -98,6 +98,27 @@ void Verifier::RunWorker(int index) {
                     [&](pqxx::connection_base& connection) { return VerifyBatch(connection, worker); });
 }
 
+std::vector<std::optional<EventFetch>> Verifier::FetchRound(Worker& worker, const std::vector<ClaimedEvent>& claimed) {
+  // Stopping, or PayPro asked every caller to wait: the calls not yet made
+  // are not made (nullopt), and their events go back with no attempt
+  // counted, to be claimed after the pause.
+  const auto may_call = [&] { return !stopping_ && api_pause_.Remaining().count() == 0; };
+  if (!may_call()) return std::vector<std::optional<EventFetch>>(claimed.size());
+  std::vector<std::string> ids;
+  ids.reserve(claimed.size());
+  for (const ClaimedEvent& event : claimed) ids.push_back(event.event_id);
+  const bool after_pause = api_pause_.End() != worker.through_pause_ending;
+  const int connections = after_pause ? 1 : config_.verifier.connections;
+  std::vector<std::optional<EventFetch>> fetches =
+      worker.api.FetchEvents(ids, static_cast<size_t>(connections),
+                             [&](unsigned status, std::optional<std::chrono::seconds> retry_after) {
+                               api_pause_.Observe(status, retry_after, config_.verifier.max_backoff);
+                               return may_call();
+                             });
+  if (api_pause_.Remaining().count() == 0) worker.through_pause_ending = api_pause_.End();
+  return fetches;
+}
+
 bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
   worker.committer.Settle(connection);
   if (api_pause_.Remaining().count() > 0) return false;
@@ -105,27 +126,7 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
       connection, worker.owner, config_.verifier.batch_size, config_.verifier.lease, &worker.claim_floor);
   if (claimed.empty()) return false;
   const auto claimed_at = std::chrono::steady_clock::now();
-  // The round's events are fetched over the worker's connections at once.
-  // Stopping, or PayPro asked every caller to wait: the calls not yet made
-  // are not made, and their events go back with no attempt counted, to be
-  // claimed after the pause.
-  std::vector<std::string> ids;
-  ids.reserve(claimed.size());
-  for (const ClaimedEvent& event : claimed) ids.push_back(event.event_id);
-  const auto may_call = [&] { return !stopping_ && api_pause_.Remaining().count() == 0; };
-  std::vector<std::optional<EventFetch>> fetches;
-  if (may_call()) {
-    const bool after_pause = api_pause_.End() != worker.through_pause_ending;
-    const int connections = after_pause ? 1 : config_.verifier.connections;
-    fetches = worker.api.FetchEvents(ids, static_cast<size_t>(connections),
-                                     [&](unsigned status, std::optional<std::chrono::seconds> retry_after) {
-                                       api_pause_.Observe(status, retry_after, config_.verifier.max_backoff);
-                                       return may_call();
-                                     });
-    if (api_pause_.Remaining().count() == 0) worker.through_pause_ending = api_pause_.End();
-  } else {
-    fetches.resize(claimed.size());
-  }
+  std::vector<std::optional<EventFetch>> fetches = FetchRound(worker, claimed);
   std::vector<VerificationResult> results;
   results.reserve(claimed.size());
   size_t verified = 0;

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +50,9 @@ class Verifier {
   void RunWorker(int index);
   /// One claim-fetch-record round; false when there was nothing to do.
   bool VerifyBatch(pqxx::connection_base& connection, Worker& worker);
+  /// PayPro's copies of a round's events, fetched over the worker's
+  /// connections at once; nullopt for the calls a pause or a stop held back.
+  std::vector<std::optional<EventFetch>> FetchRound(Worker& worker, const std::vector<ClaimedEvent>& claimed);
   /// Records a round's results and processes what can be processed in the
   /// same transaction; returns how many events it processed.
   size_t Record(pqxx::connection_base& connection, Worker& worker, const std::vector<VerificationResult>& results);
