@@ -146,7 +146,8 @@ struct HttpClient::Impl {
     Connect(connection, [this, &lane, &call](beast::error_code ec) {
       if (!ec) return Exchange(lane, call);
       const ErrorCode code = ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
-      call.result = MakeError(code, "connection failed", fmt::format("connecting to {}: {}", base.ToString(), ec.message()));
+      call.result =
+          MakeError(code, "connection failed", fmt::format("connecting to {}: {}", base.ToString(), ec.message()));
       Done(lane);
     });
   }

@@ -39,10 +39,11 @@ class PayProApi {
   /// Every call is counted in `stats` when given (it must outlive the client).
   explicit PayProApi(const PayProConfig& config, ApiCallStats* stats = nullptr);
 
-  /// GET /events/{id} with the Bearer key for every id (each already valid), over up to `connections` connections at
-  /// once; the fetches come in the order of `event_ids`. `proceed` is told
-  /// each answer's status (0: none) and Retry-After as it arrives; once it
-  /// says false, the calls not yet made are not made (nullopt).
+  /// GET /events/{id} with the Bearer key for every id (each already valid),
+  /// over up to `connections` connections at once; the fetches come in the
+  /// order of `event_ids`. `proceed` is told each answer's status (0: none)
+  /// and Retry-After as it arrives; once it says false, the calls not yet
+  /// made are not made (nullopt).
   using Proceed = std::function<bool(unsigned status, std::optional<std::chrono::seconds> retry_after)>;
   std::vector<std::optional<EventFetch>> FetchEvents(const std::vector<std::string>& event_ids, size_t connections,
                                                      const Proceed& proceed);
