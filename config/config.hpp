@@ -66,6 +66,7 @@ struct VerifierConfig {
   int workers = 4;
   int batch_size = 32;      ///< events claimed per round trip
   int connections = 4;      ///< connections to PayPro per worker, fetching a round's events at once
+  Milliseconds linger{10};  ///< wait before the next claim after a round that was not full
   Seconds lease{120};       ///< a claim expires after this, if its worker died
   Seconds max_backoff{600};
 };

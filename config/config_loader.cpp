@@ -166,11 +166,12 @@ DatabaseConfig ReadDatabase(const YamlMap& map) {
 }
 
 VerifierConfig ReadVerifier(const YamlMap& map) {
-  map.AllowOnly({"workers", "batch_size", "connections", "lease_s", "max_backoff_s"});
+  map.AllowOnly({"workers", "batch_size", "connections", "linger_ms", "lease_s", "max_backoff_s"});
   VerifierConfig verifier;
   map.Read("workers", 1, 64, verifier.workers);
   map.Read("batch_size", 1, 1000, verifier.batch_size);
   map.Read("connections", 1, 64, verifier.connections);
+  map.Read("linger_ms", 0, 1000, verifier.linger);
   map.Read("lease_s", 1, kDaySeconds, verifier.lease);
   map.Read("max_backoff_s", 1, kDaySeconds, verifier.max_backoff);
   return verifier;

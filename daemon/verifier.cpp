@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <thread>
 #include <unordered_map>
 
 #include "daemon/backoff.hpp"
@@ -88,6 +89,8 @@ struct Verifier::Worker {
   /// through; until one does, rounds go over one connection, so that an API
   /// still refusing gets one call from each worker, not one per connection.
   ApiPause::Clock::time_point through_pause_ending{};
+  /// The last round took fewer events than a batch: the queue was drained.
+  bool drained = true;
 };
 
 void Verifier::RunWorker(int index) {
@@ -122,8 +125,18 @@ std::vector<std::optional<EventFetch>> Verifier::FetchRound(Worker& worker, cons
 bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
   worker.committer.Settle(connection);
   if (api_pause_.Remaining().count() > 0) return false;
+  // A round of a few events costs about what a full one does (a claim, its
+  // lease commit, a recording transaction and its flush), and at a steady
+  // moderate rate every arrival would start one. After a round that drained
+  // the queue, the events arriving in the next moment are verified together;
+  // a full round means a backlog, and the next claim follows at once.
+  if (worker.drained && config_.verifier.linger.count() > 0) {
+    std::this_thread::sleep_for(config_.verifier.linger);
+    if (stopping_) return false;
+  }
   const std::vector<ClaimedEvent> claimed = ClaimForVerification(
       connection, worker.owner, config_.verifier.batch_size, config_.verifier.lease, &worker.claim_floor);
+  worker.drained = claimed.size() < static_cast<size_t>(config_.verifier.batch_size);
   if (claimed.empty()) return false;
   const auto claimed_at = std::chrono::steady_clock::now();
   std::vector<std::optional<EventFetch>> fetches = FetchRound(worker, claimed);

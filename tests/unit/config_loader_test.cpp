@@ -108,6 +108,7 @@ TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
   EXPECT_EQ(config->verifier.workers, 4);
   EXPECT_EQ(config->verifier.batch_size, 32);
   EXPECT_EQ(config->verifier.connections, 4);
+  EXPECT_EQ(config->verifier.linger, Milliseconds(10));
   EXPECT_EQ(config->verifier.lease, Seconds(120));
   EXPECT_EQ(config->verifier.max_backoff, Seconds(600));
   EXPECT_EQ(config->processor.workers, 2);
@@ -145,7 +146,7 @@ database:
   inbox_writers: 3
   queue_capacity: 50
   max_batch: 5
-verifier: {workers: 5, batch_size: 6, connections: 13, lease_s: 7, max_backoff_s: 8}
+verifier: {workers: 5, batch_size: 6, connections: 13, linger_ms: 0, lease_s: 7, max_backoff_s: 8}
 processor: {workers: 9, batch_size: 10, max_attempts: 11, max_backoff_s: 12}
 log: {level: debug, format: json}
 handlers:
@@ -185,6 +186,7 @@ handlers:
   EXPECT_EQ(config->verifier.workers, 5);
   EXPECT_EQ(config->verifier.batch_size, 6);
   EXPECT_EQ(config->verifier.connections, 13);
+  EXPECT_EQ(config->verifier.linger, Milliseconds(0));
   EXPECT_EQ(config->verifier.lease, Seconds(7));
   EXPECT_EQ(config->verifier.max_backoff, Seconds(8));
   EXPECT_EQ(config->processor.workers, 9);
@@ -268,6 +270,8 @@ TEST(ConfigLoader, RejectsOutOfRangeValues) {
   EXPECT_EQ(ErrorOf("paypro: {api_key: k, webhook_secrets: s, timestamp_tolerance_s: -1}\n"
                     "database: {url: d}\n"),
             "config.yaml:1: paypro.timestamp_tolerance_s: must be from 1 to 86400");
+  EXPECT_EQ(ErrorOf(kMinimal + "verifier: {linger_ms: 1001}\n"),
+            "config.yaml:6: verifier.linger_ms: must be from 0 to 1000");
   EXPECT_EQ(ErrorOf(kMinimal + "log: {level: loud}\n"),
             "config.yaml:6: log.level: must be one of trace, debug, info, warn, error");
   EXPECT_EQ(ErrorOf(kMinimal + "log: {format: xml}\n"),
