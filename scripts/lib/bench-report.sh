@@ -199,6 +199,10 @@ section_latency() {
   printf 'At the end of the daemon'"'"'s run, %s of the %s calls were verified and %s processed.\n\n' \
     "$(fmt_int "$(med verified_by_end latency.daemon)")" "$(fmt_int "$(med answered latency.daemon)")" \
     "$(fmt_int "$(med processed_by_end latency.daemon)")"
+  printf 'CPU in the %s s run, daemon, PostgreSQL and sandbox: %s, %s and %s s with processing; %s, %s and %s s with processing parked.\n\n' \
+    "$LATENCY_S_SHOWN" "$(fmt_num "$(med daemon_cpu_s latency.daemon)" 1)" "$(fmt_num "$(med postgres_cpu_s latency.daemon)" 1)" \
+    "$(fmt_num "$(med sandbox_cpu_s latency.daemon)" 1)" "$(fmt_num "$(med daemon_cpu_s latency.daemon_ack)" 1)" \
+    "$(fmt_num "$(med postgres_cpu_s latency.daemon_ack)" 1)" "$(fmt_num "$(med sandbox_cpu_s latency.daemon_ack)" 1)"
   printf 'Ratios of the daemon to nginx: p50 %s, p99 %s, p99.9 %s; to webhook: p50 %s, p99 %s, p99.9 %s.\n' \
     "$(ratio "$(med p50_ms latency.daemon)" "$(med p50_ms latency.nginx)")" \
     "$(ratio "$(med p99_ms latency.daemon)" "$(med p99_ms latency.nginx)")" \
