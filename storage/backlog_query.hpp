@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace pqxx {
@@ -32,7 +33,7 @@ struct BacklogSample {
 /// table. Throws pqxx exceptions (the caller keeps its last sample).
 BacklogSample ReadBacklog(pqxx::connection_base& connection);
 
-/// The statement ReadBacklog runs (for tests that EXPLAIN it).
-std::string_view BacklogSql();
+/// PostgreSQL's plan for ReadBacklog's statement, with its settings.
+std::string ExplainBacklog(pqxx::connection_base& connection);
 
 }  // namespace webhookd
