@@ -40,10 +40,10 @@ report_results() {
   jq -s --arg started "$3" --arg load_before "$4" --arg load_after "$(cut -d' ' -f1-3 /proc/loadavg)" \
     --arg git "$git_rev" --argjson machine "$(bench_machine_json)" \
     --argjson settings "$(jq -n --argjson runs "$RUNS" --argjson d "$DURATION" --argjson c "$CONNECTIONS" \
-      --argjson burst "$BURST" --argjson rate "$LATENCY_RATE" --argjson ls "$LATENCY_S" \
+      --argjson burst "$BURST" --argjson rate "$LATENCY_RATE" --argjson ls "$LATENCY_S" --argjson lw "$LATENCY_WARMUP_S" \
       --argjson bf "$BACKFILL_EVENTS" --argjson quick "$QUICK" \
       '{runs: $runs, duration_s: $d, connections: $c, burst_events: $burst, latency_rate: $rate,
-        latency_s: $ls, backfill_events: $bf, quick: ($quick == 1)}')" '
+        latency_s: $ls, latency_warmup_s: $lw, backfill_events: $bf, quick: ($quick == 1)}')" '
     def median: sort | if length == 0 then null
       elif length % 2 == 1 then .[length / 2 | floor]
       else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -189,15 +189,15 @@ latency_row() {
 }
 
 section_latency() {
-  echo "| open loop, ${LATENCY_RATE_SHOWN}/s for ${LATENCY_S_SHOWN} s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | answered/s | errors + non-2xx |"
+  echo "| open loop, ${LATENCY_RATE_SHOWN}/s for ${LATENCY_S_SHOWN} s (after ${LATENCY_WARMUP_S_SHOWN} s at that rate) | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | answered/s | errors + non-2xx |"
   echo "|---|---|---|---|---|---|---|---|"
   latency_row "nginx \`return 200\` (ceiling)" latency.nginx
   latency_row "webhook (peer)" latency.webhook
   latency_row "**paypro-webhookd** (defaults, sql handler, verifier and processor running)" latency.daemon
   latency_row "paypro-webhookd, acknowledgement only (verifier stalled, as in the throughput table)" latency.daemon_ack
   echo
-  printf 'At the end of the daemon'"'"'s run, %s of the %s calls were verified and %s processed.\n\n' \
-    "$(fmt_int "$(med verified_by_end latency.daemon)")" "$(fmt_int "$(med answered latency.daemon)")" \
+  printf 'During the daemon'"'"'s measured run it answered %s calls, and verified %s events and processed %s (the warm-up'"'"'s last events included).\n\n' \
+    "$(fmt_int "$(med answered latency.daemon)")" "$(fmt_int "$(med verified_by_end latency.daemon)")" \
     "$(fmt_int "$(med processed_by_end latency.daemon)")"
   printf 'CPU in the %s s run, daemon, PostgreSQL and sandbox: %s, %s and %s s with processing; %s, %s and %s s with processing parked.\n\n' \
     "$LATENCY_S_SHOWN" "$(fmt_num "$(med daemon_cpu_s latency.daemon)" 1)" "$(fmt_num "$(med postgres_cpu_s latency.daemon)" 1)" \
@@ -265,6 +265,7 @@ report_markdown() {
   DURATION_SHOWN="$(jq .settings.duration_s "$RESULTS_JSON")"
   LATENCY_RATE_SHOWN="$(fmt_int "$(jq .settings.latency_rate "$RESULTS_JSON")")"
   LATENCY_S_SHOWN="$(jq .settings.latency_s "$RESULTS_JSON")"
+  LATENCY_WARMUP_S_SHOWN="$(jq .settings.latency_warmup_s "$RESULTS_JSON")"
   BURST_SHOWN="$(jq .settings.burst_events "$RESULTS_JSON")"
   for name in machine throughput database e2e latency targets backfill; do
     section="$(mktemp)"
