@@ -27,7 +27,8 @@ struct BacklogSample {
   double oldest_unprocessed_s = 0;  ///< seconds since the oldest of them was verified; 0 when none
 };
 
-/// Reads the sample in one statement. The open states go through the
+/// Reads the sample in one statement, in a read-only transaction that keeps
+/// the planner to index scans (see backlog_query.cpp). The open states go through the
 /// partial index paypro_events_open_by_resource, rejected and dead through
 /// paypro_events_finished_badly, so the cost follows the backlog, not the
 /// table. Throws pqxx exceptions (the caller keeps its last sample).
