@@ -80,8 +80,14 @@ start_sandbox() {
 # fresh_database NAME: a new database with the daemon's schema, copied from the template.
 fresh_database() {
   psql -q "$PAYPRO_TEST_DATABASE_URL" -c "CREATE DATABASE $1 TEMPLATE bench_template" >/dev/null
-  # Each run starts without the previous one's dirty pages to write back.
-  ((QUICK)) || psql -q "$PAYPRO_TEST_DATABASE_URL" -c "CHECKPOINT" >/dev/null
+  # Each run starts without the previous one's dirty pages to write back, nor
+  # the bench's own (the exported calls, hundreds of MB): the kernel writes
+  # dirty pages out in bursts that hold up PostgreSQL's WAL flushes for tens of
+  # milliseconds, and would do it in the middle of the next measurement.
+  if ((!QUICK)); then
+    psql -q "$PAYPRO_TEST_DATABASE_URL" -c "CHECKPOINT" >/dev/null
+    sync
+  fi
   echo "${PAYPRO_TEST_DATABASE_URL%/*}/$1"
 }
 
