@@ -37,6 +37,14 @@ bool IsNormalDisconnect(const beast::error_code& ec) {
          ec == ssl::error::stream_truncated;
 }
 
+// RFC 9112 3.2: an HTTP/1.1 request names its host exactly once (an HTTP/1.0
+// one at most once); a server answers any other 400. A proxy in front and the
+// daemon must not disagree about which host a request was for.
+bool HostIsWellFormed(const http::request<http::string_body>& message) {
+  const size_t hosts = message.count(http::field::host);
+  return hosts == 1 || (hosts == 0 && message.version() < 11);
+}
+
 // Parser failures that deserve an answer before the connection closes.
 std::optional<Error> ParseFailure(const beast::error_code& ec) {
   if (ec == http::error::body_limit) {
@@ -109,6 +117,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!ec && parser_->get().count(http::field::transfer_encoding) > 0 && !parser_->get().chunked()) {
       ec = http::error::bad_transfer_encoding;
     }
+    if (!ec && !HostIsWellFormed(parser_->get())) ec = http::error::bad_value;
     if (ec) {
       // First, because end_of_stream shares the parser's error category: a
       // client closing between requests is done, not sending a bad request.

@@ -256,6 +256,18 @@ std::vector<HostileCase> FramingCases(const std::string& event) {
        [] { return std::string("{\"id\":\"EVAAAA1111\"}\r\n\r\n"); }},
       {"HTTP/2 connection preface", "400 closed", Mode::kKeepOpen,
        [] { return std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"); }},
+      {"HTTP/1.1 without Host", "400 closed", Mode::kKeepOpen,
+       [event] {
+         const std::string now = std::to_string(NowSeconds());
+         std::vector<std::string> headers = PayProHeaders(now, Sign(now, event));
+         headers.erase(headers.begin());
+         return RawRequest(fmt::format("POST {} HTTP/1.1", kWebhookPath), headers, event);
+       }},
+      {"two Host headers", "400 closed", Mode::kKeepOpen,
+       [post, event] {
+         const std::string now = std::to_string(NowSeconds());
+         return post({"Host: y", "PayPro-Timestamp: " + now, "PayPro-Signature: " + Sign(now, event)}, event);
+       }},
       {"HTTP/1.0 without Host, bad signature", "401 closed", Mode::kKeepOpen,
        [event] {
          const std::string headers = "PayPro-Timestamp: " + std::to_string(NowSeconds());
@@ -474,7 +486,7 @@ TEST(HostileInput, EdgeCallsThatPassAreStoredOnceAndForgedIdsAreRejected) {
   // Pipelined: six calls in one write, answered in order; the repeat is stored once.
   const std::string pipelined = SignedCall(events[0], now()) + Call(events[1], stamp, "00") +
                                 SignedCall(events[1], now()) +
-                                RawRequest("GET /webhooks/paypro HTTP/1.1", {}, "") +
+                                RawRequest("GET /webhooks/paypro HTTP/1.1", {"Host: x"}, "") +
                                 SignedCall(events[2], now()) + SignedCall(events[0], now());
   EXPECT_EQ(Play(port, Mode::kHalfClose, pipelined).transcript, "200 401 200 405 200 200 closed");
 
