@@ -25,22 +25,47 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonEscapedMessage>(); }
 };
 
+void AppendPriority(spdlog::level::level_enum level, spdlog::memory_buf_t& out) {
+  const char prefix[] = {'<', static_cast<char>('0' + SyslogPriority(level)), '>'};
+  out.append(prefix, prefix + sizeof(prefix));
+}
+
 // %J: "<N>", the line's priority in the form journald reads from a stream
 // (sd-daemon(3)); journald strips it and stores it as PRIORITY.
 class SyslogPriorityPrefix final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& out) override {
-    const char prefix[] = {'<', static_cast<char>('0' + SyslogPriority(message.level)), '>'};
-    out.append(prefix, prefix + sizeof(prefix));
+    AppendPriority(message.level, out);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<SyslogPriorityPrefix>(); }
+};
+
+// %V: the message, each of its lines after the first with the priority too,
+// and no trailing line breaks (libpq's messages end with one). journald makes
+// every line of a stream an entry of its own, and a line without "<N>" gets
+// the stream's default (info): the DETAIL line of a PostgreSQL error would
+// otherwise be logged as information.
+class PrioritizedLines final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& out) override {
+    std::string_view text(message.payload.data(), message.payload.size());
+    while (text.ends_with('\n')) text.remove_suffix(1);
+    size_t start = 0;
+    for (size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', start)) {
+      out.append(text.data() + start, text.data() + end + 1);
+      AppendPriority(message.level, out);
+      start = end + 1;
+    }
+    out.append(text.data() + start, text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<PrioritizedLines>(); }
 };
 
 const char* Pattern(LogFormat format, bool journald) {
   if (format == LogFormat::kJson) {
     return journald ? R"(%J{"level":"%l","msg":"%j"})" : R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%j"})";
   }
-  return journald ? "%J%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
+  return journald ? "%J%V" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
 }
 
 }  // namespace
@@ -60,6 +85,7 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format, bool journ
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   formatter->add_flag<JsonEscapedMessage>('j');
   formatter->add_flag<SyslogPriorityPrefix>('J');
+  formatter->add_flag<PrioritizedLines>('V');
   formatter->set_pattern(Pattern(format, journald));
   return formatter;
 }

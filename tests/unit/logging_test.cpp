@@ -37,6 +37,12 @@ TEST(MakeLogFormatter, JournaldTextLinesStartWithThePriorityAndHaveNoTimestamp) 
   EXPECT_EQ(Line(LogFormat::kText, true, spdlog::level::trace, "how"), "<7>how\n");
 }
 
+TEST(MakeLogFormatter, JournaldTextGivesEveryLineOfAMessageItsPriority) {
+  EXPECT_EQ(Line(LogFormat::kText, true, spdlog::level::err, "insert failed: ERROR: x\nDETAIL: y\n"),
+            "<3>insert failed: ERROR: x\n<3>DETAIL: y\n");
+  EXPECT_EQ(Line(LogFormat::kText, true, spdlog::level::info, "one line"), "<6>one line\n");
+}
+
 TEST(MakeLogFormatter, JournaldJsonLinesStartWithThePriorityAndHaveNoTime) {
   EXPECT_EQ(Line(LogFormat::kJson, true, spdlog::level::err, R"(a "quoted" \ word)"),
             R"(<3>{"level":"error","msg":"a \"quoted\" \\ word"})"
