@@ -40,23 +40,24 @@ class SyslogPriorityPrefix final : public spdlog::custom_flag_formatter {
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<SyslogPriorityPrefix>(); }
 };
 
-// %V: the message, each of its lines after the first with the priority too,
-// and no trailing line breaks (libpq's messages end with one). journald makes
-// every line of a stream an entry of its own, and a line without "<N>" gets
-// the stream's default (info): the DETAIL line of a PostgreSQL error would
-// otherwise be logged as information.
+// %V: the message with "<N>" before each of its lines, and no trailing line
+// breaks (libpq's messages end with one). journald makes every line of a
+// stream an entry of its own, and a line without "<N>" gets the stream's
+// default (info): the DETAIL line of a PostgreSQL error would otherwise be
+// logged as information.
 class PrioritizedLines final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& out) override {
     std::string_view text(message.payload.data(), message.payload.size());
     while (text.ends_with('\n')) text.remove_suffix(1);
-    size_t start = 0;
-    for (size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', start)) {
-      out.append(text.data() + start, text.data() + end + 1);
+    for (size_t start = 0;;) {
       AppendPriority(message.level, out);
+      const size_t end = text.find('\n', start);
+      const std::string_view line = text.substr(start, end == std::string_view::npos ? end : end + 1 - start);
+      out.append(line.data(), line.data() + line.size());
+      if (end == std::string_view::npos) return;
       start = end + 1;
     }
-    out.append(text.data() + start, text.data() + text.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<PrioritizedLines>(); }
 };
@@ -65,7 +66,7 @@ const char* Pattern(LogFormat format, bool journald) {
   if (format == LogFormat::kJson) {
     return journald ? R"(%J{"level":"%l","msg":"%j"})" : R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%j"})";
   }
-  return journald ? "%J%V" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
+  return journald ? "%V" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
 }
 
 }  // namespace

@@ -28,10 +28,10 @@ struct BacklogSample {
 };
 
 /// Reads the sample in one statement, in a read-only transaction that keeps
-/// the planner to index scans (see backlog_query.cpp). The open states go through the
-/// partial index paypro_events_open_by_resource, rejected and dead through
-/// paypro_events_finished_badly, so the cost follows the backlog, not the
-/// table. Throws pqxx exceptions (the caller keeps its last sample).
+/// the planner to index scans (see backlog_query.cpp). The open states go
+/// through the partial index paypro_events_open_by_resource, rejected and dead
+/// through paypro_events_finished_badly, so the cost follows the backlog, not
+/// the table. Throws pqxx exceptions (the caller keeps its last sample).
 BacklogSample ReadBacklog(pqxx::connection_base& connection);
 
 /// PostgreSQL's plan for ReadBacklog's statement, with its settings.
