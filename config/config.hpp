@@ -27,7 +27,7 @@ struct ServerConfig {
   std::optional<TlsFiles> tls;
   size_t max_body_bytes = 65536;
   Milliseconds read_timeout{10000};
-  int threads = 2;  ///< Asio threads for both listeners
+  int threads = 1;  ///< Asio threads for both listeners (see config/example.yaml)
   /// Peers whose X-Forwarded-For is believed (see ClientAddressOf); none by default.
   std::vector<IpNetwork> trusted_proxies;
   /// Clients that may call; anyone else gets 403. Empty (the default): everyone.

@@ -89,7 +89,7 @@ TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
   EXPECT_FALSE(config->server.tls.has_value());
   EXPECT_EQ(config->server.max_body_bytes, 65536u);
   EXPECT_EQ(config->server.read_timeout, Milliseconds(10000));
-  EXPECT_EQ(config->server.threads, 2);
+  EXPECT_EQ(config->server.threads, 1);
   EXPECT_EQ(config->admin.listen.ToString(), "127.0.0.1:9091");
   EXPECT_EQ(config->paypro.api_base.ToString(), "https://api.paypro.nl");
   EXPECT_TRUE(config->paypro.api_base.tls);

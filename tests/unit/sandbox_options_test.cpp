@@ -44,7 +44,7 @@ TEST(SandboxOptions, SecretsMayComeFromTheEnvironment) {
   ASSERT_TRUE(command.ok());
   EXPECT_EQ(command->serve.api_key.Reveal(), "k");
   EXPECT_EQ(command->serve.webhook_secret.Reveal(), "w");
-  EXPECT_EQ(command->serve.threads, 2u);
+  EXPECT_EQ(command->serve.threads, 1u);
 }
 
 TEST(SandboxOptions, RejectsBadFlagsWithoutEchoingSecrets) {
