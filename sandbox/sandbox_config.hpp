@@ -16,7 +16,7 @@ struct SandboxConfig {
   Secret api_key;          ///< the Bearer key API requests must carry
   Secret webhook_secret;   ///< signs webhook calls
   std::string webhook_ca_file;  ///< extra CA certificates (PEM) trusted for https webhook targets
-  size_t threads = 1;      ///< Asio threads; one is cheapest (see config/example.yaml, server.threads)
+  size_t threads = 1;      ///< Asio threads; one is cheapest (docs/BENCHMARKS.md, "One I/O thread")
   uint64_t seed = 0;       ///< 0: a random seed
   Faults faults;           ///< faults in force from the start
 };
