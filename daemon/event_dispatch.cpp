@@ -1,6 +1,10 @@
 // Matching verified events to handlers and running them.
 #include "daemon/event_dispatch.hpp"
 
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+
 namespace webhookd {
 
 namespace {
@@ -40,6 +44,41 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
     runs.push_back({&series, took});
   }
   return std::nullopt;
+}
+
+std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+                                               HandlerStats& stats, std::vector<CommittedRun>& runs) {
+  const auto one_at_a_time = [&]() -> std::optional<std::string> {
+    for (const Dispatch& dispatch : dispatches) {
+      if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
+        return fmt::format("event {}: handler {}: {}", dispatch.event.id, failed->handler->name(), failed->error);
+      }
+    }
+    return std::nullopt;
+  };
+  std::string batch;
+  std::vector<HandlerSeries*> batched;
+  try {
+    for (const Dispatch& dispatch : dispatches) {
+      for (Handler* handler : dispatch.in_transaction) {
+        std::optional<std::string> statement = handler->StatementFor({dispatch.event, dispatch.fields, &tx});
+        if (!statement) return one_at_a_time();
+        batch += *statement;
+        batch += ";\n";
+        batched.push_back(&stats.For(handler->name()));
+      }
+    }
+    if (batched.empty()) return std::nullopt;
+    const auto started = std::chrono::steady_clock::now();
+    tx.exec(batch);
+    const auto share = (std::chrono::steady_clock::now() - started) / batched.size();
+    for (HandlerSeries* series : batched) runs.push_back({series, share});
+    return std::nullopt;
+  } catch (const pqxx::sql_error& e) {
+    return fmt::format("{} handler statements sent together failed ({}): {}", batched.size(), e.sqlstate(), e.what());
+  } catch (const pqxx::argument_error& e) {
+    return fmt::format("a handler statement could not be written: {}", e.what());
+  }
 }
 
 void RunAfterCommit(const Dispatch& dispatch, HandlerStats& stats) {

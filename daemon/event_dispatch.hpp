@@ -51,6 +51,15 @@ struct HandlerFailure {
 std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::transaction_base& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs);
 
+/// Runs the in-database handlers of every dispatch inside `tx`, in order,
+/// adding each run to `runs`. When every call has a statement of its own
+/// (Handler::StatementFor) they travel to PostgreSQL together, one round trip
+/// for all, each run credited an equal share of its time; otherwise one call
+/// at a time. On a failure, returns why; `tx` is then to be rolled back, and
+/// which call failed may not be known (retrying them one by one tells).
+std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+                                               HandlerStats& stats, std::vector<CommittedRun>& runs);
+
 /// Runs the after-commit handlers of `dispatch`. After the commit there is
 /// nothing left to retry: a failure is final, counted dead.
 void RunAfterCommit(const Dispatch& dispatch, HandlerStats& stats);

@@ -186,34 +186,30 @@ size_t Verifier::Record(pqxx::connection_base& connection, Worker& worker,
   // An event that is first of its resource and whose handlers all run in the
   // database is processed here, in the transaction that records it verified:
   // one row update instead of a verified update, a processing claim and a
-  // processed update. Any other event is left verified for the processor, and
-  // so is the whole round when a handler fails: the processor retries it and
-  // counts the failure.
+  // processed update, and the round's handler statements in one round trip.
+  // Any other event is left verified for the processor, and so is the whole
+  // round when a handler fails: the processor retries its events one by one
+  // and counts the failure.
   const std::shared_ptr<const DispatchTable> table = table_.Get();
   std::unordered_map<std::string_view, const VerificationResult*> by_id;
   for (const VerificationResult& result : results) by_id.emplace(result.event_id, &result);
-  AfterCommit after;
-  std::optional<HandlerFailure> failure;
   {
     pqxx::work tx(connection);
+    AfterCommit after;
     for (std::string& id : LockProcessableNow(tx, worker.owner, results)) {
       auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
       if (!dispatch || !dispatch->outside.empty()) continue;
-      failure = RunInTransaction(*dispatch, tx, stats_.handlers, after.runs);
-      if (failure) {
-        spdlog::debug("event {}: handler {} failed ({}); left to the processor", id, failure->handler->name(),
-                      failure->error);
-        break;
-      }
       after.processed_ids.push_back(std::move(id));
       after.dispatched.push_back(std::move(*dispatch));
     }
+    const std::optional<std::string> failure = RunAllInTransaction(after.dispatched, tx, stats_.handlers, after.runs);
     if (!failure) {
       RecordVerification(tx, worker.owner, results, after.processed_ids);
       const size_t processed = after.processed_ids.size();
       worker.committer.Commit(tx, std::move(after));
       return processed;
     }
+    spdlog::debug("verifier: {}; the round is left to the processor", *failure);
   }
   pqxx::work tx(connection);
   RecordVerification(tx, worker.owner, results);

@@ -27,4 +27,9 @@ HandlerOutcome NotifyHandler::Handle(const HandlerCall& call) {
   }
 }
 
+std::optional<std::string> NotifyHandler::StatementFor(const HandlerCall& call) {
+  return "SELECT pg_notify(" + call.tx->quote(spec_.channel) + ", " + call.tx->quote(NotificationPayload(call.event)) +
+         ")";
+}
+
 }  // namespace webhookd

@@ -16,6 +16,8 @@ class NotifyHandler final : public Handler {
 
   HandlerPhase phase() const override { return HandlerPhase::kInTransaction; }
   HandlerOutcome Handle(const HandlerCall& call) override;
+  /// The same pg_notify, with channel and payload as quoted literals.
+  std::optional<std::string> StatementFor(const HandlerCall& call) override;
 
  private:
   NotifyHandlerSpec spec_;

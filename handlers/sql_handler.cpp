@@ -24,15 +24,20 @@ Result<std::shared_ptr<SqlHandler>> SqlHandler::Create(HandlerSettings settings,
   return std::shared_ptr<SqlHandler>(new SqlHandler(std::move(settings), std::move(*sql)));
 }
 
-HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
+std::vector<std::optional<std::string>> SqlHandler::ValuesFor(const EventFields& fields) const {
   // Every parameter is sent as text (or NULL for a missing field) and typed
   // by PostgreSQL from where it stands in the statement.
   std::vector<std::optional<std::string>> values;
   values.reserve(sql_.paths.size());
   for (const std::string& path : sql_.paths) {
-    const std::optional<FieldValue> value = call.fields.Get(path);
+    const std::optional<FieldValue> value = fields.Get(path);
     values.push_back(value ? value->AsText() : std::nullopt);
   }
+  return values;
+}
+
+HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
+  const std::vector<std::optional<std::string>> values = ValuesFor(call.fields);
   // Prepared once per connection (pqxx prepares on first use and ignores a
   // repeated prepare of the same definition): each event then costs
   // PostgreSQL a bind and an execution, not a parse and a plan.
@@ -47,6 +52,25 @@ HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
     if (e.sqlstate() == kCachedPlanChanged) ++generation_;
     return HandlerOutcome::Retry(fmt::format("statement failed ({}): {}", e.sqlstate(), e.what()));
   }
+}
+
+std::optional<std::string> SqlHandler::StatementFor(const HandlerCall& call) {
+  // The same prepared statement, run by SQL's EXECUTE: the operator's
+  // statement keeps its $n parameters, and the values become EXECUTE's
+  // arguments as literals quoted by libpq for this connection's encoding
+  // and settings. Preparing now makes the statement exist on the server
+  // before a batch names it.
+  const std::string name = StatementName();
+  call.tx->conn().prepare(name, sql_.statement);
+  call.tx->conn().prepare_now(name);
+  std::string statement = "EXECUTE " + name;
+  const std::vector<std::optional<std::string>> values = ValuesFor(call.fields);
+  for (size_t i = 0; i < values.size(); ++i) {
+    statement += i == 0 ? "(" : ", ";
+    statement += values[i] ? call.tx->quote(*values[i]) : "NULL";
+  }
+  if (!values.empty()) statement += ")";
+  return statement;
 }
 
 SqlHandler::SqlHandler(HandlerSettings settings, SqlPlaceholders sql)

@@ -10,10 +10,11 @@
 
 namespace webhookd {
 
-/// Runs the operator's statement with its `:path` placeholders bound as
-/// parameters (never spliced into the SQL text), inside the transaction that
-/// marks the event processed: its effect happens exactly once. A failing
-/// statement fails the attempt; the transaction is rolled back and retried.
+/// Runs the operator's statement with its `:path` placeholders as parameters
+/// (never spliced into the statement's text: bound, or given to EXECUTE as
+/// quoted literals when calls are batched), inside the transaction that marks
+/// the event processed: its effect happens exactly once. A failing statement
+/// fails the attempt; the transaction is rolled back and retried.
 class SqlHandler final : public Handler {
  public:
   /// kConfig when the statement's placeholders do not parse.
@@ -21,6 +22,8 @@ class SqlHandler final : public Handler {
 
   HandlerPhase phase() const override { return HandlerPhase::kInTransaction; }
   HandlerOutcome Handle(const HandlerCall& call) override;
+  /// EXECUTE of the prepared statement with the values as quoted literals.
+  std::optional<std::string> StatementFor(const HandlerCall& call) override;
 
   /// The statement as sent, with $n parameters (for --check-config's PREPARE).
   const std::string& statement() const { return sql_.statement; }
@@ -29,6 +32,8 @@ class SqlHandler final : public Handler {
   SqlHandler(HandlerSettings settings, SqlPlaceholders sql);
   /// The name the statement is prepared under on every connection.
   std::string StatementName() const;
+  /// The statement's parameters for one event, in order.
+  std::vector<std::optional<std::string>> ValuesFor(const EventFields& fields) const;
 
   SqlPlaceholders sql_;
   size_t statement_hash_;                ///< tells apart handlers of one name across reloads

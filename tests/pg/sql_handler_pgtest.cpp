@@ -71,5 +71,43 @@ TEST_F(SqlHandlerPgTest, HandlersOfOneNameWithOtherStatementsDoNotCollide) {
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM orders WHERE amount IS NULL AND payment LIKE 'EV%'"), "1");
 }
 
+TEST_F(SqlHandlerPgTest, StatementForPassesHostileValuesAsQuotedLiterals) {
+  // What a batch sends for a call: the prepared statement run by EXECUTE,
+  // its values written into the SQL as literals. A value must arrive as it
+  // was, whatever quotes, backslashes or statements it carries.
+  const std::string hostile = R"(it's \'; DROP TABLE orders; -- $$ \" é)";
+  const std::string json_hostile = R"(it's \\'; DROP TABLE orders; -- $$ \\\" é)";
+  const std::string marker = "\"Test Payment\"";
+  json_.replace(json_.find(marker), marker.size(), "\"" + json_hostile + "\"");
+  auto handler = Make("INSERT INTO orders VALUES (:payload.description, :payload.no_such_field)");
+  auto event = DecodeEvent(json_);
+  auto fields = EventFields::Parse(json_);
+  ASSERT_TRUE(event.ok() && fields.ok());
+  {
+    pqxx::work tx(*connection_);
+    const std::optional<std::string> statement = handler->StatementFor({*event, *fields, &tx});
+    ASSERT_TRUE(statement.has_value());
+    EXPECT_EQ(statement->rfind("EXECUTE sql_handler_", 0), 0u) << *statement;
+    tx.exec(*statement + "; " + *statement);
+    tx.commit();
+  }
+  pqxx::work check(*connection_);
+  const pqxx::result rows = check.exec_params("SELECT count(*) FROM orders WHERE payment = $1 AND amount IS NULL", hostile);
+  EXPECT_EQ(rows[0][0].as<int>(), 2) << "the value arrives unchanged, the missing field as NULL";
+}
+
+TEST_F(SqlHandlerPgTest, StatementForWithoutPlaceholdersHasNoArguments) {
+  auto handler = Make("INSERT INTO orders VALUES ('fixed', 1)");
+  auto event = DecodeEvent(json_);
+  auto fields = EventFields::Parse(json_);
+  ASSERT_TRUE(event.ok() && fields.ok());
+  pqxx::work tx(*connection_);
+  const std::optional<std::string> statement = handler->StatementFor({*event, *fields, &tx});
+  ASSERT_TRUE(statement.has_value());
+  EXPECT_EQ(statement->find('('), std::string::npos) << *statement;
+  tx.exec(*statement);
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM orders WHERE payment = 'fixed'")[0][0].as<int>(), 1);
+}
+
 }  // namespace
 }  // namespace webhookd::testing

@@ -1,0 +1,139 @@
+// PostgreSQL: the in-database handlers of a round run together in one round
+// trip when each call has a statement, one at a time when one has not, and
+// a failure anywhere fails the round.
+#include "daemon/event_dispatch.hpp"
+
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "daemon/handler_stats.hpp"
+#include "handlers/sql_handler.hpp"
+#include "tests/support/test_data.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace webhookd::testing {
+namespace {
+
+// Inserts the event's id into `orders` through its statement only: were it
+// run one call at a time, Handle would refuse. Tells the paths apart.
+class StatementOnlyHandler final : public Handler {
+ public:
+  StatementOnlyHandler() : Handler(HandlerSettings{"statement-only", {}, {}}) {}
+  HandlerPhase phase() const override { return HandlerPhase::kInTransaction; }
+  HandlerOutcome Handle(const HandlerCall&) override { return HandlerOutcome::Retry("called one at a time"); }
+  std::optional<std::string> StatementFor(const HandlerCall& call) override {
+    return "INSERT INTO orders (payment) VALUES (" + call.tx->quote(call.event.id) + ")";
+  }
+};
+
+// Has no statement of its own: its calls must run one at a time.
+class CallOnlyHandler final : public Handler {
+ public:
+  CallOnlyHandler() : Handler(HandlerSettings{"call-only", {}, {}}) {}
+  HandlerPhase phase() const override { return HandlerPhase::kInTransaction; }
+  HandlerOutcome Handle(const HandlerCall& call) override {
+    call.tx->exec_params0("INSERT INTO orders (payment, amount) VALUES ($1, 0)", call.event.id);
+    return HandlerOutcome::Done();
+  }
+};
+
+class EventDispatchPgTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_.Scalar("CREATE TABLE orders (payment text, amount integer CHECK (amount < 5000))");
+    connection_ = database_.Connect();
+  }
+
+  // The sample payment.paid event under `id`, with `amount`, for `handlers`.
+  static Dispatch Paid(const std::string& id, int amount, std::vector<Handler*> handlers) {
+    std::string json = ReadSampleEvent("payment.paid.json");
+    json.replace(json.find("EVYK7KCFJAXA23UKSG"), 18, id);
+    json.replace(json.find("\"amount\": 1000"), 14, "\"amount\": " + std::to_string(amount));
+    auto event = DecodeEvent(json);
+    auto fields = EventFields::Parse(json);
+    EXPECT_TRUE(event.ok() && fields.ok());
+    return Dispatch{std::move(*event), std::move(*fields), std::move(handlers), {}, {}};
+  }
+
+  std::shared_ptr<SqlHandler> Sql(const std::string& statement) {
+    auto handler = SqlHandler::Create(HandlerSettings{"orders", {}, {}}, SqlHandlerSpec{statement});
+    EXPECT_TRUE(handler.ok());
+    return *handler;
+  }
+
+  std::string Orders(const std::string& where = "true") {
+    return database_.Scalar("SELECT string_agg(payment || ':' || coalesce(amount::text, '-'), ',' ORDER BY payment, amount NULLS FIRST)"
+                            " FROM orders WHERE " + where);
+  }
+
+  TestDatabase database_;
+  std::unique_ptr<pqxx::connection> connection_;
+  HandlerStats stats_;
+  std::vector<CommittedRun> runs_;
+};
+
+TEST_F(EventDispatchPgTest, SendsTheRoundsStatementsTogether) {
+  auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
+  StatementOnlyHandler statement_only;
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get(), &statement_only}));
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {sql.get()}));
+  pqxx::work tx(*connection_);
+  EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
+  tx.commit();
+  EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:-,EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:2000");
+  ASSERT_EQ(runs_.size(), 3u) << "every run is counted";
+  EXPECT_EQ(runs_[0].series, &stats_.For("orders"));
+  EXPECT_EQ(runs_[1].series, &stats_.For("statement-only"));
+}
+
+TEST_F(EventDispatchPgTest, RunsOneCallAtATimeWhenAHandlerHasNoStatement) {
+  auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
+  CallOnlyHandler call_only;
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {&call_only}));
+  pqxx::work tx(*connection_);
+  EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
+  tx.commit();
+  EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:0");
+  EXPECT_EQ(runs_.size(), 2u);
+}
+
+TEST_F(EventDispatchPgTest, AFailingStatementFailsTheRound) {
+  auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 9000, {sql.get()}));  // breaks the CHECK
+  {
+    pqxx::work tx(*connection_);
+    const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
+    ASSERT_TRUE(failure.has_value());
+    EXPECT_NE(failure->find("23514"), std::string::npos) << *failure;  // check_violation
+    EXPECT_NE(failure->find("orders_amount_check"), std::string::npos) << *failure;
+  }
+  EXPECT_EQ(Orders(), "") << "the transaction is rolled back, the first event's row with it";
+}
+
+TEST_F(EventDispatchPgTest, AFailingCallOneAtATimeNamesItsEventAndHandler) {
+  auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
+  CallOnlyHandler call_only;
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 9000, {sql.get(), &call_only}));
+  pqxx::work tx(*connection_);
+  const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find("event EVAAAAAAAAAAAAAAA1: handler orders:"), std::string::npos) << *failure;
+}
+
+TEST_F(EventDispatchPgTest, ARoundWithoutInDatabaseHandlersSendsNothing) {
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {}));
+  pqxx::work tx(*connection_);
+  EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
+  EXPECT_TRUE(runs_.empty());
+}
+
+}  // namespace
+}  // namespace webhookd::testing
