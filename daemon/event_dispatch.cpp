@@ -16,6 +16,35 @@ std::pair<HandlerOutcome, std::chrono::nanoseconds> TimedHandle(Handler& handler
   return {std::move(outcome), std::chrono::steady_clock::now() - started};
 }
 
+// A round's handler statements, and the series each run counts in.
+struct Batch {
+  std::string sql;
+  std::vector<HandlerSeries*> series;
+};
+
+// nullopt when a call has no statement: then every call runs alone, in order.
+// Throws pqxx::sql_error when preparing a statement failed.
+std::optional<Batch> BatchOf(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+                             HandlerStats& stats) {
+  Batch batch;
+  for (const Dispatch& dispatch : dispatches) {
+    for (Handler* handler : dispatch.in_transaction) {
+      std::optional<std::string> statement;
+      try {
+        statement = handler->StatementFor({dispatch.event, dispatch.fields, &tx});
+      } catch (const pqxx::argument_error&) {
+        // A value libpq cannot quote (not in the connection's encoding):
+        // bound on its own, it fails with the server's word for it.
+      }
+      if (!statement) return std::nullopt;
+      batch.sql += *statement;
+      batch.sql += ";\n";
+      batch.series.push_back(&stats.For(handler->name()));
+    }
+  }
+  return batch;
+}
+
 }  // namespace
 
 Result<Dispatch> DispatchEvent(const DispatchTable& table, std::string_view verified_body) {
@@ -46,39 +75,34 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
   return std::nullopt;
 }
 
-std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs) {
-  const auto one_at_a_time = [&]() -> std::optional<std::string> {
-    for (const Dispatch& dispatch : dispatches) {
-      if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
-        return fmt::format("event {}: handler {}: {}", dispatch.event.id, failed->handler->name(), failed->error);
-      }
-    }
-    return std::nullopt;
-  };
-  std::string batch;
-  std::vector<HandlerSeries*> batched;
   try {
-    for (const Dispatch& dispatch : dispatches) {
-      for (Handler* handler : dispatch.in_transaction) {
-        std::optional<std::string> statement = handler->StatementFor({dispatch.event, dispatch.fields, &tx});
-        if (!statement) return one_at_a_time();
-        batch += *statement;
-        batch += ";\n";
-        batched.push_back(&stats.For(handler->name()));
+    if (std::optional<Batch> batch = BatchOf(dispatches, tx, stats)) {
+      if (batch->series.empty()) return std::nullopt;
+      try {
+        // A savepoint to return to: which call of a failed batch failed is
+        // not known, and only Handle prepares anew a statement whose plan
+        // went stale (0A000), so then the calls run again one at a time.
+        pqxx::subtransaction together(tx, "handler_batch");
+        const auto started = std::chrono::steady_clock::now();
+        together.exec(batch->sql);
+        together.commit();
+        const auto share = (std::chrono::steady_clock::now() - started) / batch->series.size();
+        for (HandlerSeries* series : batch->series) runs.push_back({series, share});
+        return std::nullopt;
+      } catch (const pqxx::sql_error&) {
       }
     }
-    if (batched.empty()) return std::nullopt;
-    const auto started = std::chrono::steady_clock::now();
-    tx.exec(batch);
-    const auto share = (std::chrono::steady_clock::now() - started) / batched.size();
-    for (HandlerSeries* series : batched) runs.push_back({series, share});
-    return std::nullopt;
   } catch (const pqxx::sql_error& e) {
-    return fmt::format("{} handler statements sent together failed ({}): {}", batched.size(), e.sqlstate(), e.what());
-  } catch (const pqxx::argument_error& e) {
-    return fmt::format("a handler statement could not be written: {}", e.what());
+    return fmt::format("preparing a handler's statement failed ({}): {}", e.sqlstate(), e.what());
   }
+  for (const Dispatch& dispatch : dispatches) {
+    if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
+      return fmt::format("event {}: handler {}: {}", dispatch.event.id, failed->handler->name(), failed->error);
+    }
+  }
+  return std::nullopt;
 }
 
 void RunAfterCommit(const Dispatch& dispatch, HandlerStats& stats) {

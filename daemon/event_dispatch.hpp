@@ -14,6 +14,7 @@
 #include "handlers/dispatch_table.hpp"
 
 namespace pqxx {
+class dbtransaction;
 class transaction_base;
 }
 
@@ -54,10 +55,12 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
 /// Runs the in-database handlers of every dispatch inside `tx`, in order,
 /// adding each run to `runs`. When every call has a statement of its own
 /// (Handler::StatementFor) they travel to PostgreSQL together, one round trip
-/// for all, each run credited an equal share of its time; otherwise one call
-/// at a time. On a failure, returns why; `tx` is then to be rolled back, and
-/// which call failed may not be known (retrying them one by one tells).
-std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+/// for all, each run credited an equal share of its time; when a call has
+/// none, or the batch fails, one call at a time. A failing handler's call
+/// returns why, naming its event and handler; `tx` is then to be rolled back.
+/// What the connection throws beyond statement errors (pqxx::broken_connection,
+/// pqxx::transaction_rollback for deadlocks) goes on to the caller.
+std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs);
 
 /// Runs the after-commit handlers of `dispatch`. After the commit there is

@@ -78,10 +78,11 @@ class Handler {
   virtual HandlerPhase phase() const = 0;
   /// Handles one event. Throwing is for bugs; expected failures are outcomes.
   virtual HandlerOutcome Handle(const HandlerCall& call) = 0;
-  /// For an in-database handler: one SQL statement that does what Handle
-  /// would for `call`, in `call.tx`, so that many calls can travel to
-  /// PostgreSQL together in one round trip. Its values must be literals
-  /// quoted by the connection (`tx->quote`). nullopt: this call runs alone.
+  /// For an in-database handler: one SQL statement, without transaction
+  /// control, that does what Handle would for `call` in `call.tx`, so that
+  /// many calls can travel to PostgreSQL together in one round trip. Its
+  /// values must be literals quoted by the connection (`tx->quote`). May talk
+  /// to the server (to prepare). nullopt: this call runs alone.
   virtual std::optional<std::string> StatementFor(const HandlerCall& /*call*/) { return std::nullopt; }
   /// True while calls would only wait for a slot (exec's max_concurrency
   /// runs are under way): workers claim none of its runs meanwhile, so that

@@ -20,7 +20,7 @@ std::string NotificationPayload(const Event& event) {
 
 HandlerOutcome NotifyHandler::Handle(const HandlerCall& call) {
   try {
-    call.tx->exec_params("SELECT pg_notify($1, $2)", spec_.channel, NotificationPayload(call.event));
+    call.tx->exec(*StatementFor(call));
     return HandlerOutcome::Done();
   } catch (const pqxx::sql_error& e) {
     return HandlerOutcome::Retry(std::string("pg_notify failed: ") + e.what());
@@ -28,6 +28,8 @@ HandlerOutcome NotifyHandler::Handle(const HandlerCall& call) {
 }
 
 std::optional<std::string> NotifyHandler::StatementFor(const HandlerCall& call) {
+  // Channel and payload as literals quoted by libpq: a channel named in the
+  // configuration is a string here, never an identifier in the SQL.
   return "SELECT pg_notify(" + call.tx->quote(spec_.channel) + ", " + call.tx->quote(NotificationPayload(call.event)) +
          ")";
 }

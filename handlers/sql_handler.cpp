@@ -36,14 +36,19 @@ std::vector<std::optional<std::string>> SqlHandler::ValuesFor(const EventFields&
   return values;
 }
 
-HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
-  const std::vector<std::optional<std::string>> values = ValuesFor(call.fields);
+std::string SqlHandler::Register(pqxx::connection_base& connection) const {
   // Prepared once per connection (pqxx prepares on first use and ignores a
   // repeated prepare of the same definition): each event then costs
   // PostgreSQL a bind and an execution, not a parse and a plan.
-  const std::string name = StatementName();
+  std::string name = StatementName();
+  connection.prepare(name, sql_.statement);
+  return name;
+}
+
+HandlerOutcome SqlHandler::Handle(const HandlerCall& call) {
+  const std::vector<std::optional<std::string>> values = ValuesFor(call.fields);
   try {
-    call.tx->conn().prepare(name, sql_.statement);
+    const std::string name = Register(call.tx->conn());
     call.tx->exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
     return HandlerOutcome::Done();
   } catch (const pqxx::sql_error& e) {
@@ -60,8 +65,7 @@ std::optional<std::string> SqlHandler::StatementFor(const HandlerCall& call) {
   // arguments as literals quoted by libpq for this connection's encoding
   // and settings. Preparing now makes the statement exist on the server
   // before a batch names it.
-  const std::string name = StatementName();
-  call.tx->conn().prepare(name, sql_.statement);
+  const std::string name = Register(call.tx->conn());
   call.tx->conn().prepare_now(name);
   std::string statement = "EXECUTE " + name;
   const std::vector<std::optional<std::string>> values = ValuesFor(call.fields);

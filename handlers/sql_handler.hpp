@@ -8,6 +8,10 @@
 #include "handlers/handler.hpp"
 #include "handlers/sql_placeholders.hpp"
 
+namespace pqxx {
+class connection_base;
+}
+
 namespace webhookd {
 
 /// Runs the operator's statement with its `:path` placeholders as parameters
@@ -32,6 +36,8 @@ class SqlHandler final : public Handler {
   SqlHandler(HandlerSettings settings, SqlPlaceholders sql);
   /// The name the statement is prepared under on every connection.
   std::string StatementName() const;
+  /// Registers the statement with `connection` under its name, and returns it.
+  std::string Register(pqxx::connection_base& connection) const;
   /// The statement's parameters for one event, in order.
   std::vector<std::optional<std::string>> ValuesFor(const EventFields& fields) const;
 

@@ -1,13 +1,15 @@
 // PostgreSQL: the in-database handlers of a round run together in one round
-// trip when each call has a statement, one at a time when one has not, and
-// a failure anywhere fails the round.
+// trip when each call has a statement, one at a time when one has not or the
+// batch fails, and a failing call names its event and handler.
 #include "daemon/event_dispatch.hpp"
 
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 #include "daemon/handler_stats.hpp"
+#include "handlers/notify_handler.hpp"
 #include "handlers/sql_handler.hpp"
 #include "tests/support/test_data.hpp"
 #include "tests/support/test_database.hpp"
@@ -15,15 +17,16 @@
 namespace webhookd::testing {
 namespace {
 
-// Inserts the event's id into `orders` through its statement only: were it
-// run one call at a time, Handle would refuse. Tells the paths apart.
+// Stamps the event's id with the time PostgreSQL received the statement's
+// message, through its statement only: were it run one call at a time,
+// Handle would refuse. Calls sent together share one stamp.
 class StatementOnlyHandler final : public Handler {
  public:
   StatementOnlyHandler() : Handler(HandlerSettings{"statement-only", {}, {}}) {}
   HandlerPhase phase() const override { return HandlerPhase::kInTransaction; }
   HandlerOutcome Handle(const HandlerCall&) override { return HandlerOutcome::Retry("called one at a time"); }
   std::optional<std::string> StatementFor(const HandlerCall& call) override {
-    return "INSERT INTO orders (payment) VALUES (" + call.tx->quote(call.event.id) + ")";
+    return "INSERT INTO stamps VALUES (" + call.tx->quote(call.event.id) + ", statement_timestamp())";
   }
 };
 
@@ -42,6 +45,7 @@ class EventDispatchPgTest : public ::testing::Test {
  protected:
   void SetUp() override {
     database_.Scalar("CREATE TABLE orders (payment text, amount integer CHECK (amount < 5000))");
+    database_.Scalar("CREATE TABLE stamps (payment text, at timestamptz)");
     connection_ = database_.Connect();
   }
 
@@ -52,7 +56,7 @@ class EventDispatchPgTest : public ::testing::Test {
     json.replace(json.find("\"amount\": 1000"), 14, "\"amount\": " + std::to_string(amount));
     auto event = DecodeEvent(json);
     auto fields = EventFields::Parse(json);
-    EXPECT_TRUE(event.ok() && fields.ok());
+    if (!event.ok() || !fields.ok()) throw std::runtime_error("the sample event does not decode");
     return Dispatch{std::move(*event), std::move(*fields), std::move(handlers), {}, {}};
   }
 
@@ -78,12 +82,15 @@ TEST_F(EventDispatchPgTest, SendsTheRoundsStatementsTogether) {
   StatementOnlyHandler statement_only;
   std::vector<Dispatch> round;
   round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get(), &statement_only}));
-  round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {sql.get()}));
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {sql.get(), &statement_only}));
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA3", 3000, {&statement_only}));
   pqxx::work tx(*connection_);
   EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
   tx.commit();
-  EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:-,EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:2000");
-  ASSERT_EQ(runs_.size(), 3u) << "every run is counted";
+  EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:2000");
+  EXPECT_EQ(database_.Scalar("SELECT count(*) || ' ' || count(DISTINCT at) FROM stamps"), "3 1")
+      << "three calls, one message to PostgreSQL";
+  ASSERT_EQ(runs_.size(), 5u) << "every run is counted";
   EXPECT_EQ(runs_[0].series, &stats_.For("orders"));
   EXPECT_EQ(runs_[1].series, &stats_.For("statement-only"));
 }
@@ -101,7 +108,7 @@ TEST_F(EventDispatchPgTest, RunsOneCallAtATimeWhenAHandlerHasNoStatement) {
   EXPECT_EQ(runs_.size(), 2u);
 }
 
-TEST_F(EventDispatchPgTest, AFailingStatementFailsTheRound) {
+TEST_F(EventDispatchPgTest, AFailingBatchIsRunAgainOneCallAtATimeToNameTheFailure) {
   auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
   std::vector<Dispatch> round;
   round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
@@ -110,10 +117,49 @@ TEST_F(EventDispatchPgTest, AFailingStatementFailsTheRound) {
     pqxx::work tx(*connection_);
     const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
     ASSERT_TRUE(failure.has_value());
-    EXPECT_NE(failure->find("23514"), std::string::npos) << *failure;  // check_violation
-    EXPECT_NE(failure->find("orders_amount_check"), std::string::npos) << *failure;
+    EXPECT_NE(failure->find("event EVAAAAAAAAAAAAAAA2: handler orders: statement failed (23514)"), std::string::npos)
+        << *failure;
   }
   EXPECT_EQ(Orders(), "") << "the transaction is rolled back, the first event's row with it";
+}
+
+TEST_F(EventDispatchPgTest, AStalePlanIsPreparedAnewForTheNextRound) {
+  auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount) RETURNING *");
+  const auto run_round = [&](const std::string& id) {
+    std::vector<Dispatch> round;
+    round.push_back(Paid(id, 1000, {sql.get()}));
+    pqxx::work tx(*connection_);
+    std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
+    if (!failure) tx.commit();
+    return failure;
+  };
+  ASSERT_EQ(run_round("EVAAAAAAAAAAAAAAA1"), std::nullopt);
+  database_.Scalar("ALTER TABLE orders ADD COLUMN note text");
+  const std::optional<std::string> stale = run_round("EVAAAAAAAAAAAAAAA2");
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_NE(stale->find("0A000"), std::string::npos) << *stale;
+  EXPECT_EQ(run_round("EVAAAAAAAAAAAAAAA3"), std::nullopt) << "the batch's statement is prepared anew";
+  EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA3:1000");
+}
+
+TEST_F(EventDispatchPgTest, NotifyIsSentWithItsQuotedPayloadOnCommit) {
+  NotifyHandler notify(HandlerSettings{"shop", {}, {}}, NotifyHandlerSpec{"shop's events"});
+  auto listener = database_.Connect();
+  struct Receiver : pqxx::notification_receiver {
+    using pqxx::notification_receiver::notification_receiver;
+    void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
+    std::vector<std::string> payloads;
+  } receiver(*listener, "shop's events");
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {&notify}));
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 1000, {&notify}));
+  pqxx::work tx(*connection_);
+  EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
+  tx.commit();
+  for (int i = 0; i < 20 && receiver.payloads.size() < 2; ++i) listener->await_notification(0, 100'000);
+  ASSERT_EQ(receiver.payloads.size(), 2u);
+  EXPECT_NE(receiver.payloads[0].find(R"("id":"EVAAAAAAAAAAAAAAA1")"), std::string::npos) << receiver.payloads[0];
+  EXPECT_NE(receiver.payloads[1].find(R"("id":"EVAAAAAAAAAAAAAAA2")"), std::string::npos) << receiver.payloads[1];
 }
 
 TEST_F(EventDispatchPgTest, AFailingCallOneAtATimeNamesItsEventAndHandler) {
@@ -133,6 +179,7 @@ TEST_F(EventDispatchPgTest, ARoundWithoutInDatabaseHandlersSendsNothing) {
   pqxx::work tx(*connection_);
   EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
   EXPECT_TRUE(runs_.empty());
+  EXPECT_THROW(tx.exec0("RELEASE SAVEPOINT handler_batch"), pqxx::sql_error) << "not even the savepoint was sent";
 }
 
 }  // namespace
