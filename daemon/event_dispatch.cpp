@@ -45,6 +45,24 @@ std::optional<Batch> BatchOf(const std::vector<Dispatch>& dispatches, pqxx::tran
   return batch;
 }
 
+// Sends `batch` in one round trip, adding its runs; false when it failed.
+// Behind a savepoint: which call of a failed batch failed is not known, and
+// only Handle prepares anew a statement whose plan went stale (0A000), so
+// then the calls run again one at a time.
+bool RunTogether(const Batch& batch, pqxx::dbtransaction& tx, std::vector<CommittedRun>& runs) {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    pqxx::subtransaction together(tx, "handler_batch");
+    together.exec(batch.sql);
+    together.commit();
+  } catch (const pqxx::sql_error&) {
+    return false;
+  }
+  const auto share = (std::chrono::steady_clock::now() - started) / batch.series.size();
+  for (HandlerSeries* series : batch.series) runs.push_back({series, share});
+  return true;
+}
+
 }  // namespace
 
 Result<Dispatch> DispatchEvent(const DispatchTable& table, std::string_view verified_body) {
@@ -77,26 +95,14 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
 
 std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs) {
+  std::optional<Batch> batch;
   try {
-    if (std::optional<Batch> batch = BatchOf(dispatches, tx, stats)) {
-      if (batch->series.empty()) return std::nullopt;
-      try {
-        // A savepoint to return to: which call of a failed batch failed is
-        // not known, and only Handle prepares anew a statement whose plan
-        // went stale (0A000), so then the calls run again one at a time.
-        pqxx::subtransaction together(tx, "handler_batch");
-        const auto started = std::chrono::steady_clock::now();
-        together.exec(batch->sql);
-        together.commit();
-        const auto share = (std::chrono::steady_clock::now() - started) / batch->series.size();
-        for (HandlerSeries* series : batch->series) runs.push_back({series, share});
-        return std::nullopt;
-      } catch (const pqxx::sql_error&) {
-      }
-    }
+    batch = BatchOf(dispatches, tx, stats);
   } catch (const pqxx::sql_error& e) {
     return fmt::format("preparing a handler's statement failed ({}): {}", e.sqlstate(), e.what());
   }
+  if (batch && batch->series.empty()) return std::nullopt;
+  if (batch && RunTogether(*batch, tx, runs)) return std::nullopt;
   for (const Dispatch& dispatch : dispatches) {
     if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
       return fmt::format("event {}: handler {}: {}", dispatch.event.id, failed->handler->name(), failed->error);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 #include "handlers/event.hpp"
 #include "handlers/event_fields.hpp"
@@ -37,6 +38,17 @@ class SqlHandlerPgTest : public ::testing::Test {
     HandlerOutcome outcome = handler.Handle({*event, *fields, &tx});
     if (outcome.kind == HandlerOutcome::Kind::kDone) tx.commit();
     return outcome;
+  }
+
+  // What a batch would send for one event through `handler`.
+  std::string StatementFor(SqlHandler& handler) {
+    auto event = DecodeEvent(json_);
+    auto fields = EventFields::Parse(json_);
+    if (!event.ok() || !fields.ok()) throw std::runtime_error("the sample event does not decode");
+    pqxx::work tx(*connection_);
+    const std::optional<std::string> statement = handler.StatementFor({*event, *fields, &tx});
+    if (!statement) throw std::runtime_error("the sql handler gave no statement");
+    return *statement;
   }
 
   TestDatabase database_;
@@ -79,16 +91,12 @@ TEST_F(SqlHandlerPgTest, StatementForPassesHostileValuesAsQuotedLiterals) {
   const std::string json_hostile = R"(it's \\'; DROP TABLE orders; -- $$ \\\" é)";
   const std::string marker = "\"Test Payment\"";
   json_.replace(json_.find(marker), marker.size(), "\"" + json_hostile + "\"");
-  auto handler = Make("INSERT INTO orders VALUES (:payload.description, :payload.no_such_field)");
-  auto event = DecodeEvent(json_);
-  auto fields = EventFields::Parse(json_);
-  ASSERT_TRUE(event.ok() && fields.ok());
+  const std::string statement =
+      StatementFor(*Make("INSERT INTO orders VALUES (:payload.description, :payload.no_such_field)"));
+  EXPECT_EQ(statement.rfind("EXECUTE sql_handler_", 0), 0u) << statement;
   {
     pqxx::work tx(*connection_);
-    const std::optional<std::string> statement = handler->StatementFor({*event, *fields, &tx});
-    ASSERT_TRUE(statement.has_value());
-    EXPECT_EQ(statement->rfind("EXECUTE sql_handler_", 0), 0u) << *statement;
-    tx.exec(*statement + "; " + *statement);
+    tx.exec(statement + "; " + statement);
     tx.commit();
   }
   pqxx::work check(*connection_);
@@ -97,15 +105,10 @@ TEST_F(SqlHandlerPgTest, StatementForPassesHostileValuesAsQuotedLiterals) {
 }
 
 TEST_F(SqlHandlerPgTest, StatementForWithoutPlaceholdersHasNoArguments) {
-  auto handler = Make("INSERT INTO orders VALUES ('fixed', 1)");
-  auto event = DecodeEvent(json_);
-  auto fields = EventFields::Parse(json_);
-  ASSERT_TRUE(event.ok() && fields.ok());
+  const std::string statement = StatementFor(*Make("INSERT INTO orders VALUES ('fixed', 1)"));
+  EXPECT_EQ(statement.find('('), std::string::npos) << statement;
   pqxx::work tx(*connection_);
-  const std::optional<std::string> statement = handler->StatementFor({*event, *fields, &tx});
-  ASSERT_TRUE(statement.has_value());
-  EXPECT_EQ(statement->find('('), std::string::npos) << *statement;
-  tx.exec(*statement);
+  tx.exec(statement);
   EXPECT_EQ(tx.exec("SELECT count(*) FROM orders WHERE payment = 'fixed'")[0][0].as<int>(), 1);
 }
 
