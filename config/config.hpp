@@ -67,7 +67,6 @@ struct VerifierConfig {
   int batch_size = 32;      ///< events claimed per round trip
   int connections = 4;      ///< connections to PayPro per worker, fetching a round's events at once
   Milliseconds linger{10};  ///< wait before the next claim after a round that was not full
-  Seconds lease{120};       ///< a claim expires after this, if its worker died
   Seconds max_backoff{600};
 };
 
@@ -156,6 +155,9 @@ struct Config {
   ReconcileConfig reconcile;
   LogConfig log;
   std::vector<HandlerConfig> handlers;
+  /// Settings the file has that are accepted but no longer do anything:
+  /// warned about, so that an upgrade neither fails nor hides the change.
+  std::vector<std::string> obsolete;
 };
 
 }  // namespace webhookd

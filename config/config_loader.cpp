@@ -166,13 +166,13 @@ DatabaseConfig ReadDatabase(const YamlMap& map) {
 }
 
 VerifierConfig ReadVerifier(const YamlMap& map) {
+  // lease_s: obsolete (ObsoleteSettings), accepted so that old files still load.
   map.AllowOnly({"workers", "batch_size", "connections", "linger_ms", "lease_s", "max_backoff_s"});
   VerifierConfig verifier;
   map.Read("workers", 1, 64, verifier.workers);
   map.Read("batch_size", 1, 1000, verifier.batch_size);
   map.Read("connections", 1, 64, verifier.connections);
   map.Read("linger_ms", 0, 1000, verifier.linger);
-  map.Read("lease_s", 1, kDaySeconds, verifier.lease);
   map.Read("max_backoff_s", 1, kDaySeconds, verifier.max_backoff);
   return verifier;
 }
@@ -223,6 +223,18 @@ void CheckListenersDiffer(const YamlMap& root, const Config& config) {
   }
 }
 
+// Settings that earlier versions read and this one accepts without using.
+std::vector<std::string> ObsoleteSettings(const YamlMap& root) {
+  std::vector<std::string> obsolete;
+  const std::optional<YamlMap> verifier = root.Map("verifier");
+  if (verifier && verifier->Has("lease_s")) {
+    obsolete.push_back(
+        "verifier.lease_s is no longer used and can be removed: a verifier's claim lasts as long as its "
+        "database transaction, and ends with it if the worker dies");
+  }
+  return obsolete;
+}
+
 Config ReadConfig(const YamlMap& root) {
   root.AllowOnly(
       {"server", "admin", "paypro", "database", "verifier", "processor", "reconcile", "log", "handlers"});
@@ -241,6 +253,7 @@ Config ReadConfig(const YamlMap& root) {
   // Read after processor wherever the sections stand in the file: some
   // kinds' retry defaults come from it.
   config.handlers = ReadHandlers(root, config.processor);
+  config.obsolete = ObsoleteSettings(root);
   return config;
 }
 

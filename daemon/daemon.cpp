@@ -128,6 +128,7 @@ void Reload(const std::string& path, const EnvLookup& env, Snapshot<Config>& con
     spdlog::error("reload failed, keeping the running configuration: {}", loaded.error().detail);
     return;
   }
+  for (const std::string& obsolete : loaded->obsolete) spdlog::warn("reload: {}", obsolete);
   const std::shared_ptr<const Config> running = config.Get();
   for (const std::string& key : RestartOnlyChanges(*running, *loaded)) {
     spdlog::warn("reload: {} changed but takes effect only after a restart", key);

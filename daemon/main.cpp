@@ -1,5 +1,6 @@
 // paypro-webhookd: entry point.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   }
   switch (command->mode) {
     case CommandLine::Mode::kCheckConfig:
+      for (const std::string& obsolete : config->obsolete) fmt::print(stderr, "paypro-webhookd: {}\n", obsolete);
       if (auto checked = CheckSqlStatements(*config, *table); !checked) {
         fmt::print(stderr, "paypro-webhookd: {}\n", checked.error().detail);
         return checked.error().code == ErrorCode::kConfig ? kExitConfig : kExitFailure;
@@ -91,5 +93,6 @@ int main(int argc, char** argv) {
   }
   RaiseDescriptorLimit();
   ConfigureLogging(config->log);
+  for (const std::string& obsolete : config->obsolete) spdlog::warn("{}", obsolete);
   return RunDaemon(*config, command->config_path, env);
 }

@@ -39,8 +39,8 @@ const std::vector<RestartOnly>& RestartOnlySettings() {
                     std::tie(b.database.inbox_writers, b.database.queue_capacity, b.database.max_batch);
        }},
       {"verifier", [](const Config& a, const Config& b) {
-         return std::tie(a.verifier.workers, a.verifier.batch_size, a.verifier.lease, a.verifier.max_backoff) ==
-                std::tie(b.verifier.workers, b.verifier.batch_size, b.verifier.lease, b.verifier.max_backoff);
+         return std::tie(a.verifier.workers, a.verifier.batch_size, a.verifier.max_backoff) ==
+                std::tie(b.verifier.workers, b.verifier.batch_size, b.verifier.max_backoff);
        }},
       {"reconcile", [](const Config& a, const Config& b) {
          return std::tie(a.reconcile.interval, a.reconcile.window) == std::tie(b.reconcile.interval, b.reconcile.window);

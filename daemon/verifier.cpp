@@ -11,7 +11,6 @@
 #include "daemon/database_worker.hpp"
 #include "daemon/event_dispatch.hpp"
 #include "daemon/processing_commit.hpp"
-#include "daemon/worker_identity.hpp"
 #include "handlers/event.hpp"
 
 namespace webhookd {
@@ -70,7 +69,7 @@ Verifier::Verifier(const Config& config, const CurrentTable& table, WorkSignal& 
 Verifier::~Verifier() { Stop(); }
 
 void Verifier::Start() {
-  for (int i = 0; i < config_.verifier.workers; ++i) workers_.emplace_back([this, i] { RunWorker(i); });
+  for (int i = 0; i < config_.verifier.workers; ++i) workers_.emplace_back([this] { RunWorker(); });
 }
 
 void Verifier::Stop() {
@@ -81,7 +80,6 @@ void Verifier::Stop() {
 }
 
 struct Verifier::Worker {
-  std::string owner;  ///< the lease owner its claims carry
   PayProApi api;
   ProcessingCommitter committer;
   ClaimFloor claim_floor;
@@ -93,10 +91,9 @@ struct Verifier::Worker {
   bool drained = true;
 };
 
-void Verifier::RunWorker(int index) {
-  // Claims made before a failure expire with their lease.
-  Worker worker{WorkerIdentity("verifier", index), PayProApi(config_.paypro, &stats_.api),
-                ProcessingCommitter(stats_), ClaimFloor()};
+void Verifier::RunWorker() {
+  // A failure ends the round's transaction, and its claims with it.
+  Worker worker{PayProApi(config_.paypro, &stats_.api), ProcessingCommitter(stats_), ClaimFloor()};
   RunDatabaseWorker("verifier", config_.database.url, stopping_, received_,
                     [&](pqxx::connection_base& connection) { return VerifyBatch(connection, worker); });
 }
@@ -125,17 +122,20 @@ std::vector<std::optional<EventFetch>> Verifier::FetchRound(Worker& worker, cons
 bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
   worker.committer.Settle(connection);
   if (api_pause_.Remaining().count() > 0) return false;
-  // A round of a few events costs about what a full one does (a claim, its
-  // lease commit, a recording transaction and its flush), and at a steady
-  // moderate rate every arrival would start one. After a round that drained
-  // the queue, the events arriving in the next moment are verified together;
-  // a full round means a backlog, and the next claim follows at once.
+  // A round of a few events costs about what a full one does (a claim, a
+  // recording transaction and its flush), and at a steady moderate rate
+  // every arrival would start one. After a round that drained the queue, the
+  // events arriving in the next moment are verified together; a full round
+  // means a backlog, and the next claim follows at once.
   if (worker.drained && config_.verifier.linger.count() > 0) {
     std::this_thread::sleep_for(config_.verifier.linger);
     if (stopping_) return false;
   }
-  const std::vector<ClaimedEvent> claimed = ClaimForVerification(
-      connection, worker.owner, config_.verifier.batch_size, config_.verifier.lease, &worker.claim_floor);
+  // One transaction from the claim to the record: its row locks are the
+  // claim, held while PayPro answers (at most the API's timeouts).
+  pqxx::work tx(connection);
+  const std::vector<ClaimedEvent> claimed =
+      ClaimForVerification(tx, config_.verifier.batch_size, &worker.claim_floor);
   worker.drained = claimed.size() < static_cast<size_t>(config_.verifier.batch_size);
   if (claimed.empty()) return false;
   const auto claimed_at = std::chrono::steady_clock::now();
@@ -177,12 +177,11 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
     }
     results.push_back(std::move(result));
   }
-  if (Record(connection, worker, results) < verified) verified_.Notify();
+  if (Record(tx, worker, results) < verified) verified_.Notify();
   return true;
 }
 
-size_t Verifier::Record(pqxx::connection_base& connection, Worker& worker,
-                        const std::vector<VerificationResult>& results) {
+size_t Verifier::Record(pqxx::dbtransaction& tx, Worker& worker, const std::vector<VerificationResult>& results) {
   // An event that is first of its resource and whose handlers all run in the
   // database is processed here, in the transaction that records it verified:
   // one row update instead of a verified update, a processing claim and a
@@ -194,9 +193,8 @@ size_t Verifier::Record(pqxx::connection_base& connection, Worker& worker,
   std::unordered_map<std::string_view, const VerificationResult*> by_id;
   for (const VerificationResult& result : results) by_id.emplace(result.event_id, &result);
   {
-    pqxx::work tx(connection);
     AfterCommit after;
-    for (std::string& id : LockProcessableNow(tx, worker.owner, results)) {
+    for (std::string& id : ProcessableNow(tx, results)) {
       auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
       if (!dispatch || !dispatch->outside.empty()) continue;
       after.processed_ids.push_back(std::move(id));
@@ -204,16 +202,22 @@ size_t Verifier::Record(pqxx::connection_base& connection, Worker& worker,
     }
     const std::optional<std::string> failure = RunAllInTransaction(after.dispatched, tx, stats_.handlers, after.runs);
     if (!failure) {
-      RecordVerification(tx, worker.owner, results, after.processed_ids);
+      RecordVerification(tx, results, after.processed_ids);
       const size_t processed = after.processed_ids.size();
       worker.committer.Commit(tx, std::move(after));
       return processed;
     }
     spdlog::debug("verifier: {}; the round is left to the processor", *failure);
   }
-  pqxx::work tx(connection);
-  RecordVerification(tx, worker.owner, results);
-  tx.commit();
+  // The claim ends with the failed transaction. Recording the results
+  // without it is still safe: each outcome changes only a row still
+  // received, under that row's lock, so a worker that claims one meanwhile
+  // has at worst asked PayPro again.
+  pqxx::connection_base& connection = tx.conn();
+  tx.abort();
+  pqxx::work again(connection);
+  RecordVerification(again, results);
+  again.commit();
   return 0;
 }
 

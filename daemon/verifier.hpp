@@ -18,6 +18,7 @@
 
 namespace pqxx {
 class connection_base;
+class dbtransaction;
 }
 
 namespace webhookd {
@@ -28,8 +29,8 @@ VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, con
                               double jitter);
 
 /// Each worker owns a database connection and a keep-alive API connection,
-/// claims a batch of due events under a lease, fetches each one, and records
-/// the outcomes in one transaction. No API call ever happens on the request
+/// locks a batch of due events, fetches each one, and records the outcomes
+/// in the transaction that locked them. No API call ever happens on the request
 /// path: intake only stores. A 429 or 503 with Retry-After pauses every
 /// worker's calls for that long (ApiPause), not only the event's next try.
 /// An event first of its resource whose handlers all run in the database is
@@ -47,15 +48,15 @@ class Verifier {
 
  private:
   struct Worker;  ///< what one worker thread keeps between rounds
-  void RunWorker(int index);
+  void RunWorker();
   /// One claim-fetch-record round; false when there was nothing to do.
   bool VerifyBatch(pqxx::connection_base& connection, Worker& worker);
   /// PayPro's copies of a round's events, fetched over the worker's
   /// connections at once; nullopt for the calls a pause or a stop held back.
   std::vector<std::optional<EventFetch>> FetchRound(Worker& worker, const std::vector<ClaimedEvent>& claimed);
-  /// Records a round's results and processes what can be processed in the
-  /// same transaction; returns how many events it processed.
-  size_t Record(pqxx::connection_base& connection, Worker& worker, const std::vector<VerificationResult>& results);
+  /// Records a round's results in the round's `tx` and processes what can be
+  /// processed there; commits it and returns how many events it processed.
+  size_t Record(pqxx::dbtransaction& tx, Worker& worker, const std::vector<VerificationResult>& results);
 
   const Config config_;
   const CurrentTable& table_;

@@ -8,7 +8,6 @@
 #include <unordered_set>
 
 #include "storage/index_order.hpp"
-#include "storage/lease_commit.hpp"
 #include "storage/text_array.hpp"
 
 namespace webhookd {
@@ -25,14 +24,13 @@ constexpr const char* kRecordVerifiedSql =
     " processed_at = CASE WHEN v.processed THEN now() END, event_type = v.event_type,"
     " resource_type = nullif(v.resource_type, ''), resource_id = nullif(v.resource_id, ''),"
     " paypro_created_at = v.created_at::timestamptz, verified_body = v.body, verified_at = now(),"
-    " attempts = 0, next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,"
-    " last_error = NULL, updated_at = now()"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::boolean[])"
+    " attempts = 0, next_attempt_at = now(), last_error = NULL, updated_at = now()"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])"
     "   AS v (event_id, event_type, resource_type, resource_id, created_at, body, processed)"
-    " WHERE e.event_id = v.event_id AND e.state = 'received' AND e.lease_owner = $7";
+    " WHERE e.event_id = v.event_id AND e.state = 'received'";
 
-void RecordVerified(pqxx::transaction_base& tx, const std::string& lease_owner,
-                    const std::vector<VerificationResult>& results, const std::vector<std::string>& processed) {
+void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                    const std::vector<std::string>& processed) {
   // event_id, event_type, resource_type, resource_id, created_at, body
   std::array<std::vector<std::optional<std::string_view>>, 6> columns;
   const std::unordered_set<std::string_view> processed_ids(processed.begin(), processed.end());
@@ -51,21 +49,20 @@ void RecordVerified(pqxx::transaction_base& tx, const std::string& lease_owner,
   tx.conn().prepare(kRecordVerifiedStatement, kRecordVerifiedSql);
   tx.exec_prepared0(kRecordVerifiedStatement, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
                     QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
-                    QuotedArrayLiteral(columns[5]), lease_owner, TextArrayLiteral(processed_flags));
+                    QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
 }
 
-// Verified rows still leased by $4 (locked), with no unfinished earlier
-// event of their resource, as the processing claim orders them
-// (storage/processing_queue.cpp). Within the round, rows are compared by
-// PayPro's created_at ($3): the table still holds their posted hints.
+// Verified rows of the round (claimed, so still received) with no
+// unfinished earlier event of their resource, as the processing claim orders
+// them (storage/processing_queue.cpp). Within the round, rows are compared
+// by PayPro's created_at ($3): the table still holds their posted hints.
 constexpr const char* kProcessableNowSql =
     "WITH round AS ("
     "  SELECT self.event_id, v.resource_id, v.created_at::timestamptz AS created_at, self.seq, v.n"
     "  FROM paypro_events self"
     "  JOIN unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS v (event_id, resource_id, created_at, n)"
     "    ON self.event_id = v.event_id"
-    "  WHERE self.state = 'received' AND self.lease_owner = $4"
-    "  FOR UPDATE OF self)"
+    "  WHERE self.state = 'received')"
     " SELECT r.event_id FROM round r"
     " WHERE r.resource_id = '' OR ("
     "   NOT EXISTS (SELECT 1 FROM paypro_events p"
@@ -78,23 +75,18 @@ constexpr const char* kProcessableNowSql =
 
 }  // namespace
 
-std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection, std::string_view owner,
-                                               int limit, std::chrono::seconds lease, ClaimFloor* floor) {
+std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit, ClaimFloor* floor) {
   const double from =
       floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
-  pqxx::work tx(connection);
-  tx.exec0(std::string(kIndexOrderOnlySql) + "; " + kLeaseCommitSql);
+  tx.exec0(kIndexOrderOnlySql);
   const pqxx::result rows = tx.exec_params(
-      "UPDATE paypro_events e SET lease_owner = $1, lease_until = now() + make_interval(secs => $2),"
-      " updated_at = now()"
-      " WHERE e.event_id IN (SELECT event_id FROM paypro_events"
-      "   WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($4)"
-      "     AND (lease_until IS NULL OR lease_until < now())"
-      "   ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)"
-      " RETURNING e.event_id, e.event_type, e.attempts,"
-      "   (extract(epoch FROM now() - e.received_at) * 1000)::bigint, extract(epoch FROM e.next_attempt_at)::float8",
-      std::string(owner), static_cast<double>(lease.count()), limit, from);
-  tx.commit();
+      "SELECT event_id, event_type, attempts, (extract(epoch FROM now() - received_at) * 1000)::bigint,"
+      "   extract(epoch FROM next_attempt_at)::float8"
+      " FROM paypro_events"
+      " WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($2)"
+      " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+      limit, from);
+  tx.exec0(kPlannerDefaultsSql);
   std::vector<ClaimedEvent> claimed;
   claimed.reserve(rows.size());
   std::optional<double> oldest_due;
@@ -108,8 +100,7 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection
   return claimed;
 }
 
-std::vector<std::string> LockProcessableNow(pqxx::transaction_base& tx, std::string_view owner,
-                                            const std::vector<VerificationResult>& results) {
+std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results) {
   std::array<std::vector<std::optional<std::string_view>>, 3> columns;
   for (const VerificationResult& result : results) {
     if (result.kind != VerificationResult::Kind::kVerified) continue;
@@ -119,45 +110,37 @@ std::vector<std::string> LockProcessableNow(pqxx::transaction_base& tx, std::str
   std::vector<std::string> ids;
   if (columns[0].empty()) return ids;
   const pqxx::result rows = tx.exec_params(kProcessableNowSql, QuotedArrayLiteral(columns[0]),
-                                           QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]),
-                                           std::string(owner));
+                                           QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]));
   ids.reserve(rows.size());
   for (const auto& row : rows) ids.push_back(row[0].as<std::string>());
   return ids;
 }
 
-void RecordVerification(pqxx::transaction_base& tx, std::string_view owner,
-                        const std::vector<VerificationResult>& results, const std::vector<std::string>& processed) {
+void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                        const std::vector<std::string>& processed) {
   using Kind = VerificationResult::Kind;
-  const std::string lease_owner(owner);
   for (const VerificationResult& result : results) {
     switch (result.kind) {
       case Kind::kVerified:
         break;  // all together below
       case Kind::kRejected:
         tx.exec_params0(
-            "UPDATE paypro_events SET state = 'rejected', last_error = $2, lease_owner = NULL,"
-            " lease_until = NULL, updated_at = now()"
-            " WHERE event_id = $1 AND state = 'received' AND lease_owner = $3",
-            result.event_id, result.error, lease_owner);
+            "UPDATE paypro_events SET state = 'rejected', last_error = $2, updated_at = now()"
+            " WHERE event_id = $1 AND state = 'received'",
+            result.event_id, result.error);
         break;
       case Kind::kRetry:
         tx.exec_params0(
             "UPDATE paypro_events SET attempts = attempts + 1, last_error = $2,"
-            " next_attempt_at = now() + make_interval(secs => $3), lease_owner = NULL,"
-            " lease_until = NULL, updated_at = now()"
-            " WHERE event_id = $1 AND state = 'received' AND lease_owner = $4",
-            result.event_id, result.error, static_cast<double>(result.delay.count()) / 1000.0, lease_owner);
+            " next_attempt_at = now() + make_interval(secs => $3), updated_at = now()"
+            " WHERE event_id = $1 AND state = 'received'",
+            result.event_id, result.error, static_cast<double>(result.delay.count()) / 1000.0);
         break;
       case Kind::kRelease:
-        tx.exec_params0(
-            "UPDATE paypro_events SET lease_owner = NULL, lease_until = NULL, updated_at = now()"
-            " WHERE event_id = $1 AND state = 'received' AND lease_owner = $2",
-            result.event_id, lease_owner);
-        break;
+        break;  // unlocked when the transaction ends, as it was
     }
   }
-  RecordVerified(tx, lease_owner, results, processed);
+  RecordVerified(tx, results, processed);
 }
 
 }  // namespace webhookd

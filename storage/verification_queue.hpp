@@ -1,13 +1,11 @@
-// Received events waiting to be re-fetched from PayPro: leased claims, results.
+// Received events waiting to be re-fetched from PayPro: claims, results.
 #pragma once
 
 #include <chrono>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace pqxx {
-class connection_base;
 class transaction_base;
 }
 
@@ -41,25 +39,23 @@ struct VerificationResult {
   std::chrono::milliseconds delay{0};  ///< for kRetry
 };
 
-/// Claims up to `limit` received events that are due and not leased by a
-/// live worker (FOR UPDATE SKIP LOCKED, so workers and daemons never wait for
-/// each other), oldest due first from `floor` (from the front without one).
-/// The lease lets another worker take over if `owner` dies.
-std::vector<ClaimedEvent> ClaimForVerification(pqxx::connection_base& connection, std::string_view owner,
-                                               int limit, std::chrono::seconds lease, ClaimFloor* floor = nullptr);
+/// Locks up to `limit` received events that are due, for the rest of `tx`,
+/// oldest due first from `floor` (from the front without one). SKIP LOCKED:
+/// workers and daemons never wait for each other, and take different events.
+/// The row locks are the claim: if the worker or its daemon dies, PostgreSQL
+/// ends the transaction and the events can be claimed again at once.
+std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit, ClaimFloor* floor = nullptr);
 
-/// Of the verified `results`, the events that can be processed in `tx`, the
-/// transaction that will record them: `owner` still leases them and no
-/// earlier event of their resource (by PayPro's created_at) is unfinished,
-/// this batch's own included. Locks them until `tx` ends, so that nobody
-/// takes the lease over meanwhile. Ids in the order of `results`.
-std::vector<std::string> LockProcessableNow(pqxx::transaction_base& tx, std::string_view owner,
-                                            const std::vector<VerificationResult>& results);
+/// Of the verified `results`, claimed in `tx`, the events that can be
+/// processed in `tx`: no earlier event of their resource (by PayPro's
+/// created_at) is unfinished, this batch's own included. Ids in the order of
+/// `results`.
+std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results);
 
-/// Stores the results in `tx`; verified events in `processed` (their handlers
-/// ran in `tx`) are recorded processed at once. A row whose lease `owner`
-/// lost (expired and taken over) is left alone.
-void RecordVerification(pqxx::transaction_base& tx, std::string_view owner,
-                        const std::vector<VerificationResult>& results, const std::vector<std::string>& processed = {});
+/// Stores the results of events claimed in `tx`; verified events in
+/// `processed` (their handlers ran in `tx`) are recorded processed at once.
+/// A row no longer received (a backfill stored PayPro's copy first) is left alone.
+void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                        const std::vector<std::string>& processed = {});
 
 }  // namespace webhookd

@@ -213,7 +213,7 @@ TEST_F(Handlers, EventsOfOneResourceAreHandledInPayProsOrder) {
   // at once and get verified in whatever order the workers reach them.
   ASSERT_EQ(sandbox_.Post("/_sandbox/faults", R"({"latency_ms":30})").status, 200u);
   DaemonOptions options{database_.url(), sandbox_.url()};
-  options.verifier_yaml = "verifier: { workers: 4, batch_size: 4, lease_s: 30, max_backoff_s: 2 }\n";
+  options.verifier_yaml = "verifier: { workers: 4, batch_size: 4, max_backoff_s: 2 }\n";
   options.handlers_yaml =
       "handlers:\n  - name: record-effect\n    on: [\"*\"]\n"
       "    sql: \"INSERT INTO effects (event_id, event_type, resource_id) VALUES (:id, :event_type, :payload.id)\"\n";

@@ -89,7 +89,7 @@ std::string ConfigYaml(const Ports& ports, const std::string& api_base, const st
       "paypro:\n  api_base: {}\n  api_key: \"{}\"\n  webhook_secrets: [\"{}\", \"{}\"]\n  request_timeout_ms: 2000\n"
       "database:\n  url: \"{}\"\n"
       "log: {{ level: {} }}\n"
-      "verifier: {{ workers: 1, batch_size: 10, lease_s: 30, max_backoff_s: 1 }}\n"
+      "verifier: {{ workers: 1, batch_size: 10, max_backoff_s: 1 }}\n"
       "processor: {{ workers: 1, batch_size: 10, max_attempts: 2, max_backoff_s: 1 }}\n{}",
       ports.webhooks, ports.admin, api_base, api_key, kSecretWebhookA, kSecretWebhookB, database_url, level,
       handlers);

@@ -66,7 +66,7 @@ TEST(VerifierLinger, EventsArrivingWithinTheLingerAreVerifiedTogether) {
   TestDatabase database;
   Sandbox sandbox{dir};
   DaemonOptions options{database.url(), sandbox.url()};
-  options.verifier_yaml = "verifier: { workers: 1, batch_size: 32, linger_ms: 1000, lease_s: 30, max_backoff_s: 2 }\n";
+  options.verifier_yaml = "verifier: { workers: 1, batch_size: 32, linger_ms: 1000, max_backoff_s: 2 }\n";
   Daemon daemon(dir, options);
   ASSERT_TRUE(daemon.Start()) << daemon.Output();
   constexpr int kEvents = 20;

@@ -36,7 +36,7 @@ class ApiFaults : public ::testing::Test {
     // A short backoff ceiling so that recovery is seen within the test; the
     // API timeout is the harness's 2 s, so 10% timeouts cost little.
     options.verifier_yaml = fmt::format(
-        "verifier: {{ workers: {}, connections: {}, batch_size: 16, lease_s: 60, max_backoff_s: 5 }}\n",
+        "verifier: {{ workers: {}, connections: {}, batch_size: 16, max_backoff_s: 5 }}\n",
         kVerifierWorkers, kVerifierConnections);
     options.handlers_yaml = std::string("handlers:\n") + kEffectsHandlerYaml;
     daemon_ = std::make_unique<Daemon>(dir_, options);

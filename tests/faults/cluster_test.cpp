@@ -22,8 +22,8 @@ namespace webhookd::testing {
 namespace {
 
 constexpr int kDaemons = 3;
-// Generous: the machine is shared, and a killed daemon's verification
-// claims wait for their lease to run out.
+// Generous: the machine is shared, and a killed daemon's handler runs wait
+// for their lease to run out.
 constexpr auto kSettle = std::chrono::minutes(10);
 constexpr auto kDownTime = std::chrono::seconds(2);
 
@@ -86,9 +86,7 @@ class Cluster : public ::testing::Test {
           "handlers:\n  - name: effects\n    on: [\"*\"]\n"
           "    sql: \"INSERT INTO effects (event_id, daemon) VALUES (:id, '{}')\"\n",
           member.name);
-      // A short lease, so that what a killed daemon had claimed is taken
-      // over within seconds rather than the default two minutes.
-      options.verifier_yaml = "verifier: { workers: 2, batch_size: 32, lease_s: 5, max_backoff_s: 2 }\n";
+      options.verifier_yaml = "verifier: { workers: 2, batch_size: 32, max_backoff_s: 2 }\n";
       member.daemon = std::make_unique<Daemon>(*member.dir, options);
       ASSERT_TRUE(member.daemon->Start()) << member.daemon->Output();
       ports.push_back(member.daemon->port());
@@ -221,9 +219,9 @@ TEST_F(Cluster, EachEventIsProcessedExactlyOnceWhileMembersAreKilledAndRestarted
   ASSERT_TRUE(Eventually([&] { return StateCounts(database_) == all_processed; }, kSettle))
       << StateCounts(database_);
   const auto processed = std::chrono::steady_clock::now();
-  // Nothing is left claimed: no verification lease, no handler run.
+  // Nothing is left claimed: no event row locked by a transaction left open, no handler run.
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events"
-                             " WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL"),
+                             " WHERE event_id NOT IN (SELECT event_id FROM paypro_events FOR UPDATE SKIP LOCKED)"),
             "0");
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_handler_runs"), "0");
 

@@ -28,9 +28,8 @@ constexpr const char* kShopSecret = "shop-secret-for-crash-tests";
 // (503 while starting): enough attempts that every delivery outlives the
 // restarts, which come at most a few seconds apart.
 constexpr int kDeliveryAttempts = 100;
-// A killed verifier's claims wait for their lease: short, so the run drains soon.
 constexpr const char* kVerifierYaml =
-    "verifier: { workers: 4, batch_size: 32, lease_s: 5, max_backoff_s: 2 }\n";
+    "verifier: { workers: 4, batch_size: 32, max_backoff_s: 2 }\n";
 constexpr const char* kProcessorYaml =
     "processor: { workers: 2, batch_size: 100, max_attempts: 10, max_backoff_s: 2 }\n";
 
@@ -47,7 +46,6 @@ uint32_t CrashSeed() {
 // Where the pipeline stood at a kill, from the database.
 struct PipelineSnapshot {
   int64_t received = 0;
-  int64_t leased = 0;  // received and claimed by a verifier
   int64_t verified = 0;
   int64_t runs_open = 0;  // handler runs not yet succeeded
   int64_t processed = 0;
@@ -58,13 +56,11 @@ PipelineSnapshot Snapshot(const TestDatabase& database) {
   pqxx::nontransaction tx(*connection);
   const pqxx::row events = tx.exec1(
       "SELECT count(*) FILTER (WHERE state = 'received'),"
-      " count(*) FILTER (WHERE state = 'received' AND lease_until > now()),"
       " count(*) FILTER (WHERE state IN ('verified', 'failed')),"
       " count(*) FILTER (WHERE state = 'processed') FROM paypro_events");
   const pqxx::row runs =
       tx.exec1("SELECT count(*) FROM paypro_handler_runs WHERE state <> 'succeeded'");
-  return {events[0].as<int64_t>(), events[1].as<int64_t>(), events[2].as<int64_t>(),
-          runs[0].as<int64_t>(), events[3].as<int64_t>()};
+  return {events[0].as<int64_t>(), events[1].as<int64_t>(), runs[0].as<int64_t>(), events[2].as<int64_t>()};
 }
 
 // The stages that still had work when a kill landed ("" when none had).
@@ -119,10 +115,10 @@ class Crash : public ::testing::Test {
       const std::string busy = BusyStages(deliveries, stored);
       if (!busy.empty()) ++record.while_busy;
       fmt::print(
-          "kill {:2} at {:6.1f} s: sandbox pending {}, acknowledged {}; received {} ({} leased), "
+          "kill {:2} at {:6.1f} s: sandbox pending {}, acknowledged {}; received {}, "
           "verified {}, runs open {}, processed {}; busy:{}\n",
           kill, Seconds(Clock::now() - started_), deliveries.pending, deliveries.acknowledged,
-          stored.received, stored.leased, stored.verified, stored.runs_open, stored.processed,
+          stored.received, stored.verified, stored.runs_open, stored.processed,
           busy.empty() ? " none" : busy);
       if (!daemon.Start()) {
         ADD_FAILURE() << "restart " << kill << " failed: " << daemon.Output();
@@ -250,10 +246,10 @@ TEST_F(Crash, EveryAcknowledgedEventIsProcessedOnceWhenKilledRepeatedly) {
   }
   EXPECT_EQ(receiver_.bad_signatures(), 0);
 
-  // Nothing left claimed: verification leases given back or expired and
-  // claimed again, every handler run finished and unleased.
+  // Nothing left claimed: no event row locked by a transaction left open,
+  // every handler run finished and unleased.
   EXPECT_EQ(Count("SELECT count(*) FROM paypro_events"
-                  " WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL"),
+                  " WHERE event_id NOT IN (SELECT event_id FROM paypro_events FOR UPDATE SKIP LOCKED)"),
             0);
   EXPECT_EQ(Count("SELECT count(*) FROM paypro_handler_runs"), events);
   EXPECT_EQ(Count("SELECT count(*) FROM paypro_handler_runs"

@@ -93,7 +93,7 @@ class Soak : public ::testing::Test {
     DaemonOptions options{database_.url(), sandbox_.url()};
     // The daemon's default worker count, not the harness's two: production's pace.
     options.verifier_yaml =
-        "verifier: { workers: 4, batch_size: 32, lease_s: 60, max_backoff_s: 2 }\n";
+        "verifier: { workers: 4, batch_size: 32, max_backoff_s: 2 }\n";
     options.handlers_yaml = fmt::format(
         "handlers:\n{}"
         "  - name: wake\n    on: [\"*\"]\n    notify: {{ channel: {} }}\n"

@@ -41,7 +41,7 @@ struct DaemonOptions {
   std::string extra_yaml;  ///< appended to the generated config (e.g. more sections)
   int read_timeout_ms = 5000;  ///< server.read_timeout_ms: the whole-request read deadline
   std::string handlers_yaml = "handlers:\n  - name: audit\n    on: [\"*\"]\n    log: {}\n";
-  std::string verifier_yaml = "verifier: { workers: 2, batch_size: 32, lease_s: 30, max_backoff_s: 2 }\n";
+  std::string verifier_yaml = "verifier: { workers: 2, batch_size: 32, max_backoff_s: 2 }\n";
   std::string processor_yaml = "processor: { workers: 2, batch_size: 100, max_attempts: 5, max_backoff_s: 2 }\n";
 };
 

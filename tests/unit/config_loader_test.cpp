@@ -109,7 +109,7 @@ TEST(ConfigLoader, AppliesDefaultsToMinimalConfig) {
   EXPECT_EQ(config->verifier.batch_size, 32);
   EXPECT_EQ(config->verifier.connections, 4);
   EXPECT_EQ(config->verifier.linger, Milliseconds(10));
-  EXPECT_EQ(config->verifier.lease, Seconds(120));
+  EXPECT_TRUE(config->obsolete.empty());
   EXPECT_EQ(config->verifier.max_backoff, Seconds(600));
   EXPECT_EQ(config->processor.workers, 2);
   EXPECT_EQ(config->processor.batch_size, 100);
@@ -146,7 +146,7 @@ database:
   inbox_writers: 3
   queue_capacity: 50
   max_batch: 5
-verifier: {workers: 5, batch_size: 6, connections: 13, linger_ms: 0, lease_s: 7, max_backoff_s: 8}
+verifier: {workers: 5, batch_size: 6, connections: 13, linger_ms: 0, max_backoff_s: 8}
 processor: {workers: 9, batch_size: 10, max_attempts: 11, max_backoff_s: 12}
 log: {level: debug, format: json}
 handlers:
@@ -187,7 +187,6 @@ handlers:
   EXPECT_EQ(config->verifier.batch_size, 6);
   EXPECT_EQ(config->verifier.connections, 13);
   EXPECT_EQ(config->verifier.linger, Milliseconds(0));
-  EXPECT_EQ(config->verifier.lease, Seconds(7));
   EXPECT_EQ(config->verifier.max_backoff, Seconds(8));
   EXPECT_EQ(config->processor.workers, 9);
   EXPECT_EQ(config->processor.batch_size, 10);
@@ -203,6 +202,17 @@ handlers:
   EXPECT_EQ(config->handlers[1].name, "paid_2");
   EXPECT_EQ(config->handlers[1].on, (std::vector<std::string>{"payment.paid", "chargeback.*"}));
   EXPECT_EQ(config->handlers[1].line, 29);
+}
+
+// A file written for an earlier version still loads; what it sets in vain is named.
+TEST(ConfigLoader, AcceptsTheObsoleteVerifierLeaseAndSaysSo) {
+  const auto config = Parse(kMinimal + "verifier:\n  workers: 3\n  lease_s: 120\n");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->verifier.workers, 3);
+  ASSERT_EQ(config->obsolete.size(), 1u);
+  EXPECT_EQ(config->obsolete[0],
+            "verifier.lease_s is no longer used and can be removed: a verifier's claim lasts as long as its "
+            "database transaction, and ends with it if the worker dies");
 }
 
 TEST(ConfigLoader, ExpandsVariablesAndDollarEscapesAfterYamlQuoting) {
