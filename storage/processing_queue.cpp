@@ -41,6 +41,7 @@ std::vector<ProcessingClaim> KeepQueuePrefixes(std::vector<ProcessingClaim> clai
 // order, as long as they are due too: one claim takes a run of a resource's
 // events instead of one per round. Longest due first, each resource's run
 // together and in its order.
+constexpr const char* kRunsStatement = "processing_runs";
 constexpr const char* kRunsSql =
     "WITH heads AS ("
     "  SELECT e.event_id, e.resource_id, e.next_attempt_at FROM paypro_events e"
@@ -66,6 +67,7 @@ constexpr const char* kRunsSql =
 // time) unless another worker has them, and checked again under the lock.
 // By primary key, apart from the query above, so that no plan can start
 // from every due event and look for its run.
+constexpr const char* kLockStatement = "processing_lock";
 constexpr const char* kLockSql =
     "SELECT event_id, verified_body, attempts FROM paypro_events"
     " WHERE event_id = ANY ($1::text[])"
@@ -76,7 +78,10 @@ constexpr const char* kLockSql =
 
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit) {
   tx.exec0(kIndexOrderOnlySql);
-  const pqxx::result runs = tx.exec_params(kRunsSql, limit);
+  // Prepared once per connection: planning this query cost more than running it.
+  tx.conn().prepare(kRunsStatement, kRunsSql);
+  tx.conn().prepare(kLockStatement, kLockSql);
+  const pqxx::result runs = tx.exec_prepared(kRunsStatement, limit);
   std::vector<ProcessingClaim> claims;
   std::vector<std::string> ids;
   claims.reserve(runs.size());
@@ -87,7 +92,7 @@ std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int 
   }
   std::unordered_map<std::string, std::pair<std::string, int>> locked;
   if (!ids.empty()) {
-    for (const auto& row : tx.exec_params(kLockSql, TextArrayLiteral(ids))) {
+    for (const auto& row : tx.exec_prepared(kLockStatement, TextArrayLiteral(ids))) {
       locked.emplace(row[0].as<std::string>(), std::pair{row[1].as<std::string>(), row[2].as<int>()});
     }
   }

@@ -52,10 +52,21 @@ void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationRe
                     QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
 }
 
+// Prepared once per connection, like every statement of a round: planning
+// them afresh cost more than running them.
+constexpr const char* kClaimStatement = "claim_for_verification";
+constexpr const char* kClaimSql =
+    "SELECT event_id, event_type, attempts, (extract(epoch FROM now() - received_at) * 1000)::bigint,"
+    "   extract(epoch FROM next_attempt_at)::float8"
+    " FROM paypro_events"
+    " WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($2)"
+    " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED";
+
 // Verified rows of the round (claimed, so still received) with no
 // unfinished earlier event of their resource, as the processing claim orders
 // them (storage/processing_queue.cpp). Within the round, rows are compared
 // by PayPro's created_at ($3): the table still holds their posted hints.
+constexpr const char* kProcessableNowStatement = "processable_now";
 constexpr const char* kProcessableNowSql =
     "WITH round AS ("
     "  SELECT self.event_id, v.resource_id, v.created_at::timestamptz AS created_at, self.seq, v.n"
@@ -79,13 +90,8 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int l
   const double from =
       floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
   tx.exec0(kIndexOrderOnlySql);
-  const pqxx::result rows = tx.exec_params(
-      "SELECT event_id, event_type, attempts, (extract(epoch FROM now() - received_at) * 1000)::bigint,"
-      "   extract(epoch FROM next_attempt_at)::float8"
-      " FROM paypro_events"
-      " WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($2)"
-      " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
-      limit, from);
+  tx.conn().prepare(kClaimStatement, kClaimSql);
+  const pqxx::result rows = tx.exec_prepared(kClaimStatement, limit, from);
   tx.exec0(kPlannerDefaultsSql);
   std::vector<ClaimedEvent> claimed;
   claimed.reserve(rows.size());
@@ -109,8 +115,9 @@ std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::v
   }
   std::vector<std::string> ids;
   if (columns[0].empty()) return ids;
-  const pqxx::result rows = tx.exec_params(kProcessableNowSql, QuotedArrayLiteral(columns[0]),
-                                           QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]));
+  tx.conn().prepare(kProcessableNowStatement, kProcessableNowSql);
+  const pqxx::result rows = tx.exec_prepared(kProcessableNowStatement, QuotedArrayLiteral(columns[0]),
+                                             QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]));
   ids.reserve(rows.size());
   for (const auto& row : rows) ids.push_back(row[0].as<std::string>());
   return ids;
