@@ -11,6 +11,7 @@
 #include "daemon/database_worker.hpp"
 #include "daemon/event_dispatch.hpp"
 #include "daemon/processing_commit.hpp"
+#include "daemon/round_limits.hpp"
 #include "handlers/event.hpp"
 
 namespace webhookd {
@@ -64,7 +65,12 @@ VerificationResult JudgeFetch(const ClaimedEvent& claimed, EventFetch fetch, con
 
 Verifier::Verifier(const Config& config, const CurrentTable& table, WorkSignal& received, WorkSignal& verified,
                    PipelineStats& stats)
-    : config_(config), table_(table), received_(received), verified_(verified), stats_(stats) {}
+    : config_(config),
+      table_(table),
+      received_(received),
+      verified_(verified),
+      stats_(stats),
+      round_limit_(std::chrono::duration_cast<std::chrono::milliseconds>(RoundLimitsFor(config).at("verifier"))) {}
 
 Verifier::~Verifier() { Stop(); }
 
@@ -122,8 +128,8 @@ std::vector<std::optional<EventFetch>> Verifier::FetchRound(Worker& worker, cons
 bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
   worker.committer.Settle(connection);
   if (api_pause_.Remaining().count() > 0) return false;
-  // A round of a few events costs about what a full one does (a claim, a
-  // recording transaction and its flush), and at a steady moderate rate
+  // A round of a few events costs about what a full one does (its claim,
+  // statements and commit's flush), and at a steady moderate rate
   // every arrival would start one. After a round that drained the queue, the
   // events arriving in the next moment are verified together; a full round
   // means a backlog, and the next claim follows at once.
@@ -132,10 +138,11 @@ bool Verifier::VerifyBatch(pqxx::connection_base& connection, Worker& worker) {
     if (stopping_) return false;
   }
   // One transaction from the claim to the record: its row locks are the
-  // claim, held while PayPro answers (at most the API's timeouts).
+  // claim, held while PayPro answers. A healthy round ends within its limit
+  // (round_limits.hpp), so a claim idle for longer has lost its worker.
   pqxx::work tx(connection);
   const std::vector<ClaimedEvent> claimed =
-      ClaimForVerification(tx, config_.verifier.batch_size, &worker.claim_floor);
+      ClaimForVerification(tx, config_.verifier.batch_size, round_limit_, &worker.claim_floor);
   worker.drained = claimed.size() < static_cast<size_t>(config_.verifier.batch_size);
   if (claimed.empty()) return false;
   const auto claimed_at = std::chrono::steady_clock::now();
@@ -187,38 +194,35 @@ size_t Verifier::Record(pqxx::dbtransaction& tx, Worker& worker, const std::vect
   // one row update instead of a verified update, a processing claim and a
   // processed update, and the round's handler statements in one round trip.
   // Any other event is left verified for the processor, and so is the whole
-  // round when a handler fails: the processor retries its events one by one
-  // and counts the failure.
+  // round when a handler fails: its effects are rolled back to a savepoint
+  // (the claim stays), and the processor retries the events one by one and
+  // counts the failure.
   const std::shared_ptr<const DispatchTable> table = table_.Get();
   std::unordered_map<std::string_view, const VerificationResult*> by_id;
   for (const VerificationResult& result : results) by_id.emplace(result.event_id, &result);
-  {
-    AfterCommit after;
-    for (std::string& id : ProcessableNow(tx, results)) {
-      auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
-      if (!dispatch || !dispatch->outside.empty()) continue;
-      after.processed_ids.push_back(std::move(id));
-      after.dispatched.push_back(std::move(*dispatch));
-    }
-    const std::optional<std::string> failure = RunAllInTransaction(after.dispatched, tx, stats_.handlers, after.runs);
-    if (!failure) {
-      RecordVerification(tx, results, after.processed_ids);
-      const size_t processed = after.processed_ids.size();
-      worker.committer.Commit(tx, std::move(after));
-      return processed;
-    }
-    spdlog::debug("verifier: {}; the round is left to the processor", *failure);
+  AfterCommit after;
+  for (std::string& id : ProcessableNow(tx, results)) {
+    auto dispatch = DispatchEvent(*table, by_id.at(id)->copy.body);
+    if (!dispatch || !dispatch->outside.empty()) continue;
+    after.processed_ids.push_back(std::move(id));
+    after.dispatched.push_back(std::move(*dispatch));
   }
-  // The claim ends with the failed transaction. Recording the results
-  // without it is still safe: each outcome changes only a row still
-  // received, under that row's lock, so a worker that claims one meanwhile
-  // has at worst asked PayPro again.
-  pqxx::connection_base& connection = tx.conn();
-  tx.abort();
-  pqxx::work again(connection);
-  RecordVerification(again, results);
-  again.commit();
-  return 0;
+  if (!after.dispatched.empty()) {
+    // Set by hand: libpqxx 6.4 starts a subtransaction at its first exec(),
+    // not at an exec_prepared(), so a pqxx::subtransaction would not be there
+    // to roll back to. Set before any handler statement is prepared or run.
+    tx.exec0("SAVEPOINT inline_processing");
+    const std::optional<std::string> failure = RunAllInTransaction(after.dispatched, tx, stats_.handlers, after.runs);
+    if (failure) {
+      spdlog::debug("verifier: {}; the round is left to the processor", *failure);
+      tx.exec0("ROLLBACK TO SAVEPOINT inline_processing");
+      after = AfterCommit{};
+    }
+  }
+  RecordVerification(tx, results, after.processed_ids);
+  const size_t processed = after.processed_ids.size();
+  worker.committer.Commit(tx, std::move(after));
+  return processed;
 }
 
 }  // namespace webhookd

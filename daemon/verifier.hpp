@@ -55,7 +55,7 @@ class Verifier {
   /// connections at once; nullopt for the calls a pause or a stop held back.
   std::vector<std::optional<EventFetch>> FetchRound(Worker& worker, const std::vector<ClaimedEvent>& claimed);
   /// Records a round's results in the round's `tx` and processes what can be
-  /// processed there; commits it and returns how many events it processed.
+  /// processed there; commits `tx` and returns how many events it processed.
   size_t Record(pqxx::dbtransaction& tx, Worker& worker, const std::vector<VerificationResult>& results);
 
   const Config config_;
@@ -63,6 +63,7 @@ class Verifier {
   WorkSignal& received_;
   WorkSignal& verified_;
   PipelineStats& stats_;
+  const std::chrono::milliseconds round_limit_;  ///< the longest a healthy round takes
   std::atomic<bool> stopping_{false};
   ApiPause api_pause_;  ///< shared by the workers: PayPro's Retry-After is per account
   std::vector<std::thread> workers_;

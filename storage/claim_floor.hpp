@@ -14,7 +14,7 @@ namespace webhookd {
 /// growing with the events handled since the last index vacuum, which may be
 /// never on a large table). So a claim starts at a floor: a margin before the
 /// oldest due time the previous claim took. Events that become due behind the
-/// floor (a crashed worker's expired leases, backfilled events released in
+/// floor (a crashed worker's claims, backfilled events released in
 /// their own order, an intake transaction that committed late) are found by
 /// a claim from the front, made every `full_scan_period`.
 class ClaimFloor {

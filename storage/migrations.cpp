@@ -91,7 +91,7 @@ constexpr std::string_view kFinishedBadlyIndex = R"sql(
 CREATE INDEX paypro_events_finished_badly ON paypro_events (state) WHERE state IN ('rejected', 'dead');
 )sql";
 
-// Every event's row is updated three times (lease, verified, processed).
+// Every event's row was updated three times (lease, verified, processed).
 // Only the lease changes no indexed column, so only it can be a HOT update,
 // which writes no index entries, and only if the row's page has room for
 // the new version: full pages sent all of them to other pages, with an

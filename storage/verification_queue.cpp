@@ -2,6 +2,7 @@
 #include "storage/verification_queue.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <array>
 #include <limits>
 #include <pqxx/pqxx>
@@ -52,15 +53,17 @@ void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationRe
                     QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
 }
 
-// Prepared once per connection, like every statement of a round: planning
-// them afresh cost more than running them.
+// Prepared once per connection, like the statements every round runs:
+// planning them afresh cost more than running them. NO KEY UPDATE: the round
+// changes no key, so inserting a handler run that references the row (a
+// KEY SHARE lock) need not wait.
 constexpr const char* kClaimStatement = "claim_for_verification";
 constexpr const char* kClaimSql =
     "SELECT event_id, event_type, attempts, (extract(epoch FROM now() - received_at) * 1000)::bigint,"
     "   extract(epoch FROM next_attempt_at)::float8"
     " FROM paypro_events"
     " WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($2)"
-    " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED";
+    " ORDER BY next_attempt_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED";
 
 // Verified rows of the round (claimed, so still received) with no
 // unfinished earlier event of their resource, as the processing claim orders
@@ -86,10 +89,12 @@ constexpr const char* kProcessableNowSql =
 
 }  // namespace
 
-std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit, ClaimFloor* floor) {
+std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit,
+                                               std::chrono::milliseconds idle_limit, ClaimFloor* floor) {
   const double from =
       floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
-  tx.exec0(kIndexOrderOnlySql);
+  tx.exec0(fmt::format("SET LOCAL idle_in_transaction_session_timeout = {}; {}", idle_limit.count(),
+                       kIndexOrderOnlySql));
   tx.conn().prepare(kClaimStatement, kClaimSql);
   const pqxx::result rows = tx.exec_prepared(kClaimStatement, limit, from);
   tx.exec0(kPlannerDefaultsSql);

@@ -43,8 +43,12 @@ struct VerificationResult {
 /// oldest due first from `floor` (from the front without one). SKIP LOCKED:
 /// workers and daemons never wait for each other, and take different events.
 /// The row locks are the claim: if the worker or its daemon dies, PostgreSQL
-/// ends the transaction and the events can be claimed again at once.
-std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit, ClaimFloor* floor = nullptr);
+/// ends the transaction and the events can be claimed again at once. A
+/// client that vanishes without closing its connection (a frozen host, a
+/// network gone) holds them at most `idle_limit`: PostgreSQL ends a
+/// transaction left idle that long.
+std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit,
+                                               std::chrono::milliseconds idle_limit, ClaimFloor* floor = nullptr);
 
 /// Of the verified `results`, claimed in `tx`, the events that can be
 /// processed in `tx`: no earlier event of their resource (by PayPro's
@@ -54,7 +58,8 @@ std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::v
 
 /// Stores the results of events claimed in `tx`; verified events in
 /// `processed` (their handlers ran in `tx`) are recorded processed at once.
-/// A row no longer received (a backfill stored PayPro's copy first) is left alone.
+/// Only rows still received change: the claim's locks keep them so, and
+/// the condition guards a caller that records without a claim.
 void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
                         const std::vector<std::string>& processed = {});
 

@@ -44,6 +44,16 @@ TEST(Cli, CheckConfigAcceptsAValidFile) {
   EXPECT_NE(output.find("configuration is valid"), std::string::npos);
 }
 
+// A file written for an earlier version still passes, and says what it sets in vain.
+TEST(Cli, CheckConfigWarnsAboutAnObsoleteSetting) {
+  TempDir dir;
+  WriteFile(dir.File("old.yaml"), std::string(kValidConfig) + "verifier:\n  lease_s: 120\n");
+  const auto [code, output] = RunDaemonCommand(dir, {"--config", dir.File("old.yaml"), "--check-config"});
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("verifier.lease_s is no longer used and can be removed"), std::string::npos) << output;
+  EXPECT_NE(output.find("configuration is valid"), std::string::npos) << output;
+}
+
 TEST(Cli, CheckConfigNamesFileLineAndKey) {
   TempDir dir;
   std::string bad = kValidConfig;

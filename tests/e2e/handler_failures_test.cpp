@@ -74,6 +74,43 @@ TEST_F(HandlerFailures, DeadLetterThenRetryDeadFromTheCommandLine) {
   EXPECT_NE(again.find("is processed"), std::string::npos) << again;
 }
 
+// One event's failing handler in a verifier round (the verifier processes
+// rounds in its own transaction) undoes the round's effects back to a
+// savepoint and keeps the claim: every other event's effect happens exactly
+// once, by the processor, and the failing event ends dead with its error.
+TEST_F(HandlerFailures, AFailingHandlerInAVerifierRoundLeavesNoEffectTwice) {
+  database_.Scalar("CREATE TABLE effects (event_id text NOT NULL)");
+  database_.Scalar("CREATE TABLE approvals (event_id text NOT NULL, approved boolean CHECK (approved))");
+  const std::vector<std::string> events = sandbox_.CreateEvents(6, "payment.paid");
+  const std::string refused = JsonString(events[2], "id");
+  DaemonOptions options{database_.url(), sandbox_.url()};
+  // One verifier and a long linger: the six events share a round.
+  options.verifier_yaml = "verifier: { workers: 1, batch_size: 32, linger_ms: 500, max_backoff_s: 2 }\n";
+  options.handlers_yaml = fmt::format(
+      "handlers:\n"
+      "  - name: effect\n    on: [\"*\"]\n    sql: \"INSERT INTO effects (event_id) VALUES (:id)\"\n"
+      "  - name: approve\n    on: [\"*\"]\n"
+      "    sql: \"INSERT INTO approvals (event_id, approved) VALUES (:id, :id <> '{}')\"\n"
+      "    retry: {{ max_attempts: 2, initial_backoff_ms: 50, max_backoff_ms: 100 }}\n",
+      refused);
+  Daemon daemon(dir_, options);
+  ASSERT_TRUE(daemon.Start()) << daemon.Output();
+  for (const std::string& event : events) ASSERT_EQ(daemon.PostSigned(event).status, 200u);
+  ASSERT_TRUE(Eventually([&] {
+    return database_.Scalar("SELECT string_agg(state, ',' ORDER BY state) FROM paypro_events") ==
+           "dead,processed,processed,processed,processed,processed";
+  }, kSettle)) << database_.Scalar("SELECT string_agg(event_id || '=' || state, ',') FROM paypro_events")
+               << daemon.Output().substr(0, 3000);
+  EXPECT_EQ(database_.EventState(refused), "dead");
+  EXPECT_NE(database_.Scalar(fmt::format("SELECT last_error FROM paypro_events WHERE event_id = '{}'", refused))
+                .find("approve"),
+            std::string::npos);
+  EXPECT_EQ(database_.Scalar("SELECT count(*) FROM effects"), "5");
+  EXPECT_EQ(database_.Scalar("SELECT count(DISTINCT event_id) FROM effects"), "5");
+  EXPECT_EQ(database_.Scalar(fmt::format("SELECT count(*) FROM effects WHERE event_id = '{}'", refused)), "0");
+  EXPECT_EQ(database_.Scalar("SELECT count(*) FROM approvals"), "5");
+}
+
 TEST_F(HandlerFailures, HungProgramIsKilledWithItsChildrenAtTheTimeout) {
   WriteScript("hang", "cat > /dev/null\nsleep 60 &\necho $! > " + dir_.File("child.pid") + "\nwait\n");
   DaemonOptions options{database_.url(), sandbox_.url()};

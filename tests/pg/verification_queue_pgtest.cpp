@@ -20,6 +20,8 @@ using Kind = VerificationResult::Kind;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+constexpr milliseconds kIdleLimit = std::chrono::minutes(1);
+
 class VerificationQueuePgTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,7 +83,7 @@ class VerificationQueuePgTest : public ::testing::Test {
   std::vector<std::string> Round(pqxx::connection& connection, int limit, ClaimFloor* floor = nullptr,
                                  const std::function<VerificationResult(const std::string&)>& outcome = Verified) {
     pqxx::work tx(connection);
-    const std::vector<ClaimedEvent> claimed = ClaimForVerification(tx, limit, floor);
+    const std::vector<ClaimedEvent> claimed = ClaimForVerification(tx, limit, kIdleLimit, floor);
     std::vector<VerificationResult> results;
     for (const ClaimedEvent& event : claimed) results.push_back(outcome(event.event_id));
     RecordVerification(tx, results);
@@ -92,7 +94,7 @@ class VerificationQueuePgTest : public ::testing::Test {
   // Claims every due event and records `results` in the same transaction.
   void ClaimAndRecord(const std::vector<VerificationResult>& results, const std::vector<std::string>& processed = {}) {
     pqxx::work tx(*connection_);
-    ASSERT_EQ(ClaimForVerification(tx, 100).size(), results.size());
+    ASSERT_EQ(ClaimForVerification(tx, 100, kIdleLimit).size(), results.size());
     RecordVerification(tx, results, processed);
     tx.commit();
   }
@@ -131,7 +133,7 @@ TEST_F(VerificationQueuePgTest, ClaimsOnlyReceivedDueRows) {
   Insert("EVPOSTED1", "event_type = 'customer.created', attempts = 3, next_attempt_at = now() - interval '2 minutes'");
 
   pqxx::work tx(*connection_);
-  const std::vector<ClaimedEvent> claimed = ClaimForVerification(tx, 10);
+  const std::vector<ClaimedEvent> claimed = ClaimForVerification(tx, 10, kIdleLimit);
   EXPECT_EQ(Ids(claimed), (std::vector<std::string>{"EVDUE1", "EVOLDLEASE1", "EVPOSTED1"}));
   const ClaimedEvent* posted = Find(claimed, "EVPOSTED1");
   ASSERT_NE(posted, nullptr);
@@ -154,18 +156,18 @@ TEST_F(VerificationQueuePgTest, ClaimedRowsAreLockedUntilTheRoundsTransactionEnd
   auto other = database_.Connect();
   {
     pqxx::work tx(*connection_);
-    ASSERT_EQ(ClaimForVerification(tx, 10).size(), 1u);
+    ASSERT_EQ(ClaimForVerification(tx, 10, kIdleLimit).size(), 1u);
     EXPECT_FALSE(Lockable("EVONE1"));
     pqxx::work other_tx(*other);
-    EXPECT_TRUE(ClaimForVerification(other_tx, 10).empty()) << "claimed twice";
+    EXPECT_TRUE(ClaimForVerification(other_tx, 10, kIdleLimit).empty()) << "claimed twice";
     other_tx.commit();
     tx.commit();
   }
   EXPECT_TRUE(Lockable("EVONE1"));
   EXPECT_EQ(Column("EVONE1", "state || ' ' || attempts || ' ' || (updated_at = received_at)"), "received 0 true")
-      << "a claim itself writes nothing";
+      << "a claim itself changes no column";
   pqxx::work other_tx(*other);
-  EXPECT_EQ(Ids(ClaimForVerification(other_tx, 10)), (std::vector<std::string>{"EVONE1"}));
+  EXPECT_EQ(Ids(ClaimForVerification(other_tx, 10, kIdleLimit)), (std::vector<std::string>{"EVONE1"}));
 }
 
 // A worker (or its daemon, or the network) dies mid-round: PostgreSQL ends
@@ -174,11 +176,11 @@ TEST_F(VerificationQueuePgTest, AClaimEndsWithItsWorkersSession) {
   Insert("EVDIES1");
   auto dying = database_.Connect();
   pqxx::work dying_tx(*dying);
-  ASSERT_EQ(ClaimForVerification(dying_tx, 10).size(), 1u);
+  ASSERT_EQ(ClaimForVerification(dying_tx, 10, kIdleLimit).size(), 1u);
   const std::string pid = dying_tx.exec1("SELECT pg_backend_pid()")[0].as<std::string>();
   {
     pqxx::work tx(*connection_);
-    EXPECT_TRUE(ClaimForVerification(tx, 10).empty());
+    EXPECT_TRUE(ClaimForVerification(tx, 10, kIdleLimit).empty());
   }
   database_.Scalar("SELECT pg_terminate_backend(" + pid + ")");
   // The session ends a moment after the signal.
@@ -189,6 +191,20 @@ TEST_F(VerificationQueuePgTest, AClaimEndsWithItsWorkersSession) {
   }
   EXPECT_EQ(claimed, (std::vector<std::string>{"EVDIES1"}));
   EXPECT_EQ(Column("EVDIES1", "state"), "verified");
+}
+
+// A worker whose client vanished without closing its connection (a frozen
+// host) leaves its transaction idle: PostgreSQL ends it after the claim's idle limit.
+TEST_F(VerificationQueuePgTest, AClaimLeftIdleBeyondItsLimitIsEnded) {
+  Insert("EVIDLE1");
+  auto frozen = database_.Connect();
+  pqxx::work frozen_tx(*frozen);
+  ASSERT_EQ(ClaimForVerification(frozen_tx, 10, milliseconds(300)).size(), 1u);
+  EXPECT_FALSE(Lockable("EVIDLE1"));
+  std::this_thread::sleep_for(milliseconds(1000));
+  EXPECT_TRUE(Lockable("EVIDLE1")) << "the idle claim should have been ended";
+  EXPECT_EQ(Round(*connection_, 10), (std::vector<std::string>{"EVIDLE1"}));
+  EXPECT_ANY_THROW(frozen_tx.exec1("SELECT 1"));
 }
 
 TEST_F(VerificationQueuePgTest, RespectsLimitOldestFirst) {
@@ -202,7 +218,7 @@ TEST_F(VerificationQueuePgTest, RespectsLimitOldestFirst) {
   for (int worker = 0; worker < 4; ++worker) {
     connections.push_back(database_.Connect());
     rounds.push_back(std::make_unique<pqxx::work>(*connections.back()));
-    claimed.push_back(Ids(ClaimForVerification(*rounds.back(), 2)));
+    claimed.push_back(Ids(ClaimForVerification(*rounds.back(), 2, kIdleLimit)));
   }
   EXPECT_EQ(claimed[0], (std::vector<std::string>{"EVLIMIT0", "EVLIMIT1"}));
   EXPECT_EQ(claimed[1], (std::vector<std::string>{"EVLIMIT2", "EVLIMIT3"}));
@@ -332,11 +348,11 @@ TEST_F(VerificationQueuePgTest, ShortRetryBecomesDueAgain) {
   Insert("EVRETRY2");
   ClaimAndRecord({Outcome("EVRETRY2", Kind::kRetry, "timeout", milliseconds(500))});
   pqxx::work tx(*connection_);
-  EXPECT_TRUE(ClaimForVerification(tx, 10).empty());
+  EXPECT_TRUE(ClaimForVerification(tx, 10, kIdleLimit).empty());
   tx.abort();
   std::this_thread::sleep_for(milliseconds(700));
   pqxx::work later(*connection_);
-  const auto claimed = ClaimForVerification(later, 10);
+  const auto claimed = ClaimForVerification(later, 10, kIdleLimit);
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(claimed[0].attempts, 1);
 }
@@ -371,8 +387,8 @@ TEST_F(VerificationQueuePgTest, SeveralVerifiedCopiesAreEachStoredWithTheirOwnFi
   EXPECT_EQ(Column("EVMANY2", "verified_body"), second.copy.body);
 }
 
-// The verifier records a failed round's results after its transaction (and
-// claim) ended: an event that another worker finished meanwhile stays as it is.
+// Outcomes change only rows still received: recorded without a claim, a
+// result for an event that was finished meanwhile leaves it as it is.
 TEST_F(VerificationQueuePgTest, ResultForARowNoLongerReceivedChangesNothing) {
   Insert("EVGONE1");
   Insert("EVGONE2");
@@ -414,7 +430,7 @@ TEST_F(VerificationQueuePgTest, ProcessableNowAreTheFirstUnfinishedOfTheirResour
                       " next_attempt_at = now() + interval '1 hour'");
   Insert("EVP4LATE");
   pqxx::work tx(*connection_);
-  ASSERT_EQ(ClaimForVerification(tx, 10).size(), 6u);
+  ASSERT_EQ(ClaimForVerification(tx, 10, kIdleLimit).size(), 6u);
   VerificationResult no_resource = Verified("EVNORES");
   no_resource.copy.resource_id = "";
   const std::vector<VerificationResult> results = {
