@@ -218,6 +218,7 @@ size_t Verifier::Record(pqxx::dbtransaction& tx, Worker& worker, const std::vect
       tx.exec0("ROLLBACK TO SAVEPOINT inline_processing");
       after = AfterCommit{};
     }
+    tx.exec0("RELEASE SAVEPOINT inline_processing");
   }
   RecordVerification(tx, results, after.processed_ids);
   const size_t processed = after.processed_ids.size();
