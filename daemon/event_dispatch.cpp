@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 
 namespace webhookd {
@@ -15,6 +17,9 @@ std::pair<HandlerOutcome, std::chrono::nanoseconds> TimedHandle(Handler& handler
   HandlerOutcome outcome = handler.Handle(call);
   return {std::move(outcome), std::chrono::steady_clock::now() - started};
 }
+
+// Where RunAllInTransaction's calls start, to be undone together.
+constexpr const char* kCallsSavepoint = "handler_calls";
 
 // A round's handler statements, and the series each run counts in.
 struct Batch {
@@ -46,9 +51,8 @@ std::optional<Batch> BatchOf(const std::vector<Dispatch>& dispatches, pqxx::tran
 }
 
 // Sends `batch` in one round trip, adding its runs; false when it failed.
-// Behind a savepoint: which call of a failed batch failed is not known, and
-// only Handle prepares anew a statement whose plan went stale (0A000), so
-// then the calls run again one at a time.
+// Behind a savepoint of its own, because libpqxx closes a transaction whose
+// exec() failed; its exec() starts the savepoint.
 bool RunTogether(const Batch& batch, pqxx::dbtransaction& tx, std::vector<CommittedRun>& runs) {
   const auto started = std::chrono::steady_clock::now();
   try {
@@ -93,15 +97,20 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
   return std::nullopt;
 }
 
-std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
-                                               HandlerStats& stats, std::vector<CommittedRun>& runs) {
+namespace {
+
+// The calls of RunAllInTransaction, behind its savepoint.
+std::optional<std::string> RunAll(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
+                                  HandlerStats& stats, std::vector<CommittedRun>& runs) {
   std::optional<Batch> batch;
   try {
     batch = BatchOf(dispatches, tx, stats);
   } catch (const pqxx::sql_error& e) {
     return fmt::format("preparing a handler's statement failed ({}): {}", e.sqlstate(), e.what());
   }
-  if (batch && batch->series.empty()) return std::nullopt;
+  // Which call of a failed batch failed is not known, and only Handle
+  // prepares anew a statement whose plan went stale (0A000): then the calls
+  // run again one at a time.
   if (batch && RunTogether(*batch, tx, runs)) return std::nullopt;
   for (const Dispatch& dispatch : dispatches) {
     if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
@@ -109,6 +118,26 @@ std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& disp
     }
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
+                                               HandlerStats& stats, std::vector<CommittedRun>& runs) {
+  const auto has_calls = [](const Dispatch& dispatch) { return !dispatch.in_transaction.empty(); };
+  if (std::none_of(dispatches.begin(), dispatches.end(), has_calls)) return std::nullopt;
+  // Set by hand, before any statement is prepared or run: libpqxx 6.4 starts
+  // a subtransaction at its first exec(), not at an exec_prepared().
+  tx.exec0(std::string("SAVEPOINT ") + kCallsSavepoint);
+  const size_t runs_before = runs.size();
+  const std::optional<std::string> failure = RunAll(dispatches, tx, stats, runs);
+  if (failure) {
+    runs.resize(runs_before);
+    tx.exec0(fmt::format("ROLLBACK TO SAVEPOINT {0}; RELEASE SAVEPOINT {0}", kCallsSavepoint));
+  } else {
+    tx.exec0(std::string("RELEASE SAVEPOINT ") + kCallsSavepoint);
+  }
+  return failure;
 }
 
 void RunAfterCommit(const Dispatch& dispatch, HandlerStats& stats) {

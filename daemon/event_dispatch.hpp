@@ -57,7 +57,9 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
 /// (Handler::StatementFor) they travel to PostgreSQL together, one round trip
 /// for all, each run credited an equal share of its time; when a call has
 /// none, or the batch fails, one call at a time. A failing handler's call
-/// returns why, naming its event and handler; `tx` is then to be rolled back.
+/// returns why, naming its event and handler; then every call's effects are
+/// rolled back to a savepoint and their runs taken out of `runs`, and `tx`
+/// goes on as it was. A round without in-database calls sends nothing.
 /// What the connection throws beyond statement errors (pqxx::broken_connection,
 /// pqxx::transaction_rollback for deadlocks) goes on to the caller.
 std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,

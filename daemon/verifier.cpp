@@ -194,7 +194,7 @@ size_t Verifier::Record(pqxx::dbtransaction& tx, Worker& worker, const std::vect
   // one row update instead of a verified update, a processing claim and a
   // processed update, and the round's handler statements in one round trip.
   // Any other event is left verified for the processor, and so is the whole
-  // round when a handler fails: its effects are rolled back to a savepoint
+  // round when a handler fails: RunAllInTransaction rolls its effects back
   // (the claim stays), and the processor retries the events one by one and
   // counts the failure.
   const std::shared_ptr<const DispatchTable> table = table_.Get();
@@ -207,18 +207,9 @@ size_t Verifier::Record(pqxx::dbtransaction& tx, Worker& worker, const std::vect
     after.processed_ids.push_back(std::move(id));
     after.dispatched.push_back(std::move(*dispatch));
   }
-  if (!after.dispatched.empty()) {
-    // Set by hand: libpqxx 6.4 starts a subtransaction at its first exec(),
-    // not at an exec_prepared(), so a pqxx::subtransaction would not be there
-    // to roll back to. Set before any handler statement is prepared or run.
-    tx.exec0("SAVEPOINT inline_processing");
-    const std::optional<std::string> failure = RunAllInTransaction(after.dispatched, tx, stats_.handlers, after.runs);
-    if (failure) {
-      spdlog::debug("verifier: {}; the round is left to the processor", *failure);
-      tx.exec0("ROLLBACK TO SAVEPOINT inline_processing");
-      after = AfterCommit{};
-    }
-    tx.exec0("RELEASE SAVEPOINT inline_processing");
+  if (const auto failure = RunAllInTransaction(after.dispatched, tx, stats_.handlers, after.runs)) {
+    spdlog::debug("verifier: {}; the round is left to the processor", *failure);
+    after = AfterCommit{};
   }
   RecordVerification(tx, results, after.processed_ids);
   const size_t processed = after.processed_ids.size();
