@@ -24,7 +24,7 @@
 namespace webhookd {
 namespace {
 
-using testing::CountConnections;
+using testing::ConnectionCounter;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
@@ -99,6 +99,7 @@ class HttpClientServerTest : public ::testing::Test {
     server_ = std::make_unique<HttpServer>(ioc_, std::move(options), std::move(handler));
     const Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.error().detail;
+    connections_.emplace(server_->port());
     io_thread_ = std::thread([this] { ioc_.run(); });
   }
 
@@ -135,6 +136,7 @@ class HttpClientServerTest : public ::testing::Test {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_{
       boost::asio::make_work_guard(ioc_)};
   std::unique_ptr<HttpServer> server_;
+  std::optional<ConnectionCounter> connections_;  ///< since the server was bound
   std::thread io_thread_;
   std::atomic<int> requests_{0};
   std::mutex mutex_;
@@ -199,7 +201,7 @@ TEST_F(HttpClientServerTest, ClientReusesOneConnectionForSeveralRequests) {
   }
   // One connection seen from both ends; a reconnect per request would leave
   // the earlier ones in TIME_WAIT.
-  EXPECT_EQ(CountConnections(server_->port()), 2);
+  EXPECT_EQ(connections_->Count(), 2);
 }
 
 TEST_F(HttpClientServerTest, ServerErrorStatusIsASuccessfulExchange) {
@@ -411,10 +413,10 @@ TEST_F(HttpClientServerTest, SendAllAnswersInOrderOverTheConnectionsAsked) {
     EXPECT_EQ(responses[i].response->body, "POST /n/" + std::to_string(i) + "\n" + std::string(i, 'x'));
   }
   EXPECT_EQ(requests_, 9);
-  EXPECT_EQ(CountConnections(server_->port()), 6) << "three connections, seen from both ends";
+  EXPECT_EQ(connections_->Count(), 6) << "three connections, seen from both ends";
   // The connections stay open for the next batch, and a single Send uses one of them.
   ASSERT_TRUE(client.Send(Request("GET", "/again")).ok());
-  EXPECT_EQ(CountConnections(server_->port()), 6);
+  EXPECT_EQ(connections_->Count(), 6);
 }
 
 // Nothing is answered until four requests are waiting at once: one

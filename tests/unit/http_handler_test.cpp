@@ -25,7 +25,7 @@
 namespace webhookd {
 namespace {
 
-using testing::CountConnections;
+using testing::ConnectionCounter;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
@@ -76,6 +76,7 @@ class HttpPostHandlerTest : public ::testing::Test {
         });
     const auto started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.error().detail;
+    connections_.emplace(server_->port());
     io_thread_ = std::thread([this] { ioc_.run(); });
   }
 
@@ -113,6 +114,7 @@ class HttpPostHandlerTest : public ::testing::Test {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_{
       boost::asio::make_work_guard(ioc_)};
   std::unique_ptr<HttpServer> server_;
+  std::optional<ConnectionCounter> connections_;  ///< since the server was bound
   std::thread io_thread_;
   std::mutex mutex_;
   std::vector<ServerRequest> requests_;
@@ -318,7 +320,7 @@ TEST_F(HttpPostHandlerTest, ReusesOneKeepAliveConnectionForSuccessiveCalls) {
   EXPECT_EQ(Requests().size(), 5u);
   // Both ends of one connection; a connection per call would leave more,
   // closed ones lingering in TIME_WAIT.
-  EXPECT_EQ(CountConnections(server_->port()), 2);
+  EXPECT_EQ(connections_->Count(), 2);
   EXPECT_EQ(handler.idle_clients(), 1u);
 }
 
