@@ -74,6 +74,11 @@ constexpr const char* kLockSql =
     "   AND state IN ('verified', 'failed') AND NOT db_done AND next_attempt_at <= now()"
     " FOR UPDATE SKIP LOCKED";
 
+constexpr const char* kMarkProcessedStatement = "mark_processed";
+constexpr const char* kMarkProcessedSql =
+    "UPDATE paypro_events SET state = 'processed', processed_at = now(), last_error = NULL, updated_at = now()"
+    " WHERE event_id = ANY ($1::text[])";
+
 }  // namespace
 
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit) {
@@ -111,14 +116,10 @@ std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int 
 
 void MarkProcessed(pqxx::transaction_base& tx, const std::vector<std::string>& event_ids) {
   if (event_ids.empty()) return;
-  std::string list;
-  for (const std::string& id : event_ids) {
-    if (!list.empty()) list += ',';
-    list += tx.quote(id);
-  }
-  tx.exec0(
-      "UPDATE paypro_events SET state = 'processed', processed_at = now(), last_error = NULL,"
-      " updated_at = now() WHERE event_id IN (" + list + ")");
+  // Prepared, like the claim: a list of literals made a new statement for
+  // every batch size, planned every time.
+  tx.conn().prepare(kMarkProcessedStatement, kMarkProcessedSql);
+  tx.exec_prepared0(kMarkProcessedStatement, TextArrayLiteral(event_ids));
 }
 
 void MarkFailed(pqxx::transaction_base& tx, const std::string& event_id, const std::string& error,
