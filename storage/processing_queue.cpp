@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "storage/index_order.hpp"
+#include "storage/prepared_statement.hpp"
 #include "storage/text_array.hpp"
 
 namespace webhookd {
@@ -41,8 +42,8 @@ std::vector<ProcessingClaim> KeepQueuePrefixes(std::vector<ProcessingClaim> clai
 // order, as long as they are due too: one claim takes a run of a resource's
 // events instead of one per round. Longest due first, each resource's run
 // together and in its order.
-constexpr const char* kRunsStatement = "processing_runs";
-constexpr const char* kRunsSql =
+constexpr PreparedStatement kRuns{
+    "processing_runs",
     "WITH heads AS ("
     "  SELECT e.event_id, e.resource_id, e.next_attempt_at FROM paypro_events e"
     "   WHERE e.state IN ('verified', 'failed') AND NOT e.db_done AND e.next_attempt_at <= now()"
@@ -61,32 +62,29 @@ constexpr const char* kRunsSql =
     "  WHERE q.due AND q.position <= $1"
     "  UNION ALL"
     "  SELECT next_attempt_at, event_id, event_id, '', 0 FROM heads WHERE resource_id IS NULL)"
-    "SELECT event_id, resource_id, position FROM runs ORDER BY head_due, head_id, position LIMIT $1";
+    "SELECT event_id, resource_id, position FROM runs ORDER BY head_due, head_id, position LIMIT $1"};
 
 // The runs' rows, locked by the claim (heads again, the rest for the first
 // time) unless another worker has them, and checked again under the lock.
 // By primary key, apart from the query above, so that no plan can start
 // from every due event and look for its run.
-constexpr const char* kLockStatement = "processing_lock";
-constexpr const char* kLockSql =
+constexpr PreparedStatement kLock{
+    "processing_lock",
     "SELECT event_id, verified_body, attempts FROM paypro_events"
     " WHERE event_id = ANY ($1::text[])"
     "   AND state IN ('verified', 'failed') AND NOT db_done AND next_attempt_at <= now()"
-    " FOR UPDATE SKIP LOCKED";
+    " FOR UPDATE SKIP LOCKED"};
 
-constexpr const char* kMarkProcessedStatement = "mark_processed";
-constexpr const char* kMarkProcessedSql =
+constexpr PreparedStatement kMarkProcessed{
+    "mark_processed",
     "UPDATE paypro_events SET state = 'processed', processed_at = now(), last_error = NULL, updated_at = now()"
-    " WHERE event_id = ANY ($1::text[])";
+    " WHERE event_id = ANY ($1::text[])"};
 
 }  // namespace
 
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit) {
   tx.exec0(kIndexOrderOnlySql);
-  // Prepared once per connection: planning this query cost more than running it.
-  tx.conn().prepare(kRunsStatement, kRunsSql);
-  tx.conn().prepare(kLockStatement, kLockSql);
-  const pqxx::result runs = tx.exec_prepared(kRunsStatement, limit);
+  const pqxx::result runs = RunPrepared(tx, kRuns, limit);
   std::vector<ProcessingClaim> claims;
   std::vector<std::string> ids;
   claims.reserve(runs.size());
@@ -97,7 +95,7 @@ std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int 
   }
   std::unordered_map<std::string, std::pair<std::string, int>> locked;
   if (!ids.empty()) {
-    for (const auto& row : tx.exec_prepared(kLockStatement, TextArrayLiteral(ids))) {
+    for (const auto& row : RunPrepared(tx, kLock, TextArrayLiteral(ids))) {
       locked.emplace(row[0].as<std::string>(), std::pair{row[1].as<std::string>(), row[2].as<int>()});
     }
   }
@@ -116,10 +114,8 @@ std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int 
 
 void MarkProcessed(pqxx::transaction_base& tx, const std::vector<std::string>& event_ids) {
   if (event_ids.empty()) return;
-  // Prepared, like the claim: a list of literals made a new statement for
-  // every batch size, planned every time.
-  tx.conn().prepare(kMarkProcessedStatement, kMarkProcessedSql);
-  tx.exec_prepared0(kMarkProcessedStatement, TextArrayLiteral(event_ids));
+  // An array, not a list of literals: one statement whatever the batch size.
+  RunPrepared(tx, kMarkProcessed, TextArrayLiteral(event_ids));
 }
 
 void MarkFailed(pqxx::transaction_base& tx, const std::string& event_id, const std::string& error,

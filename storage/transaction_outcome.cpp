@@ -3,14 +3,20 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/prepared_statement.hpp"
+
 namespace webhookd {
 
+namespace {
+
+// Asked before every processing commit: at 2,000 webhooks/s, planning it
+// each time cost PostgreSQL more than running it.
+constexpr PreparedStatement kCurrentTransactionId{"current_xact_id", "SELECT pg_current_xact_id()::text"};
+
+}  // namespace
+
 std::string TransactionId(pqxx::transaction_base& tx) {
-  // Asked before every processing commit: prepared once per connection, it is
-  // not planned again each time (at 2,000 webhooks/s its planning cost
-  // PostgreSQL more than running it).
-  tx.conn().prepare("current_xact_id", "SELECT pg_current_xact_id()::text");
-  return tx.exec_prepared1("current_xact_id")[0].as<std::string>();
+  return RunPrepared(tx, kCurrentTransactionId).at(0)[0].as<std::string>();
 }
 
 TransactionOutcome OutcomeOf(pqxx::connection_base& connection, const std::string& id) {

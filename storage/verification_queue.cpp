@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "storage/index_order.hpp"
+#include "storage/prepared_statement.hpp"
 #include "storage/text_array.hpp"
 
 namespace webhookd {
@@ -19,8 +20,8 @@ namespace {
 // statement's round trip, parse and plan cost more than its row's update),
 // prepared once per connection, with the copies as arrays rather than
 // literals for PostgreSQL to lex and parse.
-constexpr const char* kRecordVerifiedStatement = "record_verified";
-constexpr const char* kRecordVerifiedSql =
+constexpr PreparedStatement kRecordVerified{
+    "record_verified",
     "UPDATE paypro_events e SET state = CASE WHEN v.processed THEN 'processed' ELSE 'verified' END,"
     " processed_at = CASE WHEN v.processed THEN now() END, event_type = v.event_type,"
     " resource_type = nullif(v.resource_type, ''), resource_id = nullif(v.resource_id, ''),"
@@ -28,7 +29,7 @@ constexpr const char* kRecordVerifiedSql =
     " attempts = 0, next_attempt_at = now(), last_error = NULL, updated_at = now()"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])"
     "   AS v (event_id, event_type, resource_type, resource_id, created_at, body, processed)"
-    " WHERE e.event_id = v.event_id AND e.state = 'received'";
+    " WHERE e.event_id = v.event_id AND e.state = 'received'"};
 
 void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
                     const std::vector<std::string>& processed) {
@@ -45,32 +46,27 @@ void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationRe
     processed_flags.push_back(processed_ids.contains(result.event_id) ? "t" : "f");
   }
   if (columns[0].empty()) return;
-  // Registering again is a no-op once the connection has it (libpqxx compares
-  // the definition); the statement is prepared on its first use.
-  tx.conn().prepare(kRecordVerifiedStatement, kRecordVerifiedSql);
-  tx.exec_prepared0(kRecordVerifiedStatement, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
-                    QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
-                    QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
+  RunPrepared(tx, kRecordVerified, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
+              QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
+              QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
 }
 
-// Prepared once per connection, like the statements every round runs:
-// planning them afresh cost more than running them. NO KEY UPDATE: the round
-// changes no key, so inserting a handler run that references the row (a
-// KEY SHARE lock) need not wait.
-constexpr const char* kClaimStatement = "claim_for_verification";
-constexpr const char* kClaimSql =
+// NO KEY UPDATE: the round changes no key, so inserting a handler run that
+// references the row (a KEY SHARE lock) need not wait.
+constexpr PreparedStatement kClaim{
+    "claim_for_verification",
     "SELECT event_id, event_type, attempts, (extract(epoch FROM now() - received_at) * 1000)::bigint,"
     "   extract(epoch FROM next_attempt_at)::float8"
     " FROM paypro_events"
     " WHERE state = 'received' AND next_attempt_at <= now() AND next_attempt_at >= to_timestamp($2)"
-    " ORDER BY next_attempt_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED";
+    " ORDER BY next_attempt_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED"};
 
 // Verified rows of the round (claimed, so still received) with no
 // unfinished earlier event of their resource, as the processing claim orders
 // them (storage/processing_queue.cpp). Within the round, rows are compared
 // by PayPro's created_at ($3): the table still holds their posted hints.
-constexpr const char* kProcessableNowStatement = "processable_now";
-constexpr const char* kProcessableNowSql =
+constexpr PreparedStatement kProcessableNow{
+    "processable_now",
     "WITH round AS ("
     "  SELECT self.event_id, v.resource_id, v.created_at::timestamptz AS created_at, self.seq, v.n"
     "  FROM paypro_events self"
@@ -85,7 +81,7 @@ constexpr const char* kProcessableNowSql =
     "       AND p.event_id NOT IN (SELECT event_id FROM round))"
     "   AND NOT EXISTS (SELECT 1 FROM round o"
     "     WHERE o.resource_id = r.resource_id AND (o.created_at, o.seq) < (r.created_at, r.seq)))"
-    " ORDER BY r.n";
+    " ORDER BY r.n"};
 
 }  // namespace
 
@@ -95,8 +91,7 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int l
       floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
   tx.exec0(fmt::format("SET LOCAL idle_in_transaction_session_timeout = {}; {}", idle_limit.count(),
                        kIndexOrderOnlySql));
-  tx.conn().prepare(kClaimStatement, kClaimSql);
-  const pqxx::result rows = tx.exec_prepared(kClaimStatement, limit, from);
+  const pqxx::result rows = RunPrepared(tx, kClaim, limit, from);
   tx.exec0(kPlannerDefaultsSql);
   std::vector<ClaimedEvent> claimed;
   claimed.reserve(rows.size());
@@ -120,8 +115,7 @@ std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::v
   }
   std::vector<std::string> ids;
   if (columns[0].empty()) return ids;
-  tx.conn().prepare(kProcessableNowStatement, kProcessableNowSql);
-  const pqxx::result rows = tx.exec_prepared(kProcessableNowStatement, QuotedArrayLiteral(columns[0]),
+  const pqxx::result rows = RunPrepared(tx, kProcessableNow, QuotedArrayLiteral(columns[0]),
                                              QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]));
   ids.reserve(rows.size());
   for (const auto& row : rows) ids.push_back(row[0].as<std::string>());

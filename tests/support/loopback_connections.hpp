@@ -1,6 +1,7 @@
 // Counts the TCP connections on a loopback port, read from /proc/net/tcp.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <set>
@@ -52,9 +53,9 @@ class ConnectionCounter {
 
   /// Both ends of every connection since the bind, TIME_WAIT included.
   int Count() const {
-    int count = 0;
-    for (const std::string& socket : SocketsOn(port_)) count += strangers_.count(socket) == 0 ? 1 : 0;
-    return count;
+    const std::multiset<std::string> sockets = SocketsOn(port_);
+    return static_cast<int>(std::count_if(sockets.begin(), sockets.end(),
+                                          [this](const std::string& socket) { return !strangers_.contains(socket); }));
   }
 
  private:
