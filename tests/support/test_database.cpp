@@ -58,4 +58,10 @@ std::string TestDatabase::EventState(const std::string& event_id) const {
   return rows.empty() ? std::string() : rows[0][0].as<std::string>();
 }
 
+int64_t TestDatabase::TransactionsLeftOpen() const {
+  return std::stoll(Scalar(
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+      " AND state LIKE 'idle in transaction%' AND now() - state_change > interval '1 second'"));
+}
+
 }  // namespace webhookd::testing

@@ -1,6 +1,7 @@
 // A fresh PostgreSQL database per test, on the cluster scripts/test started.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ class TestDatabase {
   std::string Scalar(const std::string& sql) const;
   /// The state of stored event `event_id`, or "" when it is not stored.
   std::string EventState(const std::string& event_id) const;
+  /// Sessions on it idle in a transaction for over a second: a claim (a
+  /// verifier's round is one) that its worker left open.
+  int64_t TransactionsLeftOpen() const;
 
  private:
   std::string admin_url_;
