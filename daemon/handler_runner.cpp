@@ -51,7 +51,7 @@ void HandlerRunner::Start() {
 
 void HandlerRunner::RequestStop() {
   stopping_ = true;
-  runs_created_.Notify();
+  runs_created_.NotifyAll();
 }
 
 void HandlerRunner::Stop() {
@@ -60,7 +60,7 @@ void HandlerRunner::Stop() {
   workers_.clear();
   // Only now: the workers' last runs needed their leases until they ended.
   keeper_stopping_ = true;
-  keeper_wake_.Notify();
+  keeper_wake_.NotifyAll();
   if (lease_keeper_.joinable()) lease_keeper_.join();
 }
 

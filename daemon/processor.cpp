@@ -42,7 +42,7 @@ void Processor::Start() {
 
 void Processor::Stop() {
   stopping_ = true;
-  verified_.Notify();
+  verified_.NotifyAll();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
 }
@@ -62,6 +62,7 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection, ProcessingCommit
   AfterCommit after;
   std::optional<Failure> failure;
   bool created_runs = false;
+  bool full = false;
   // Resources whose earlier event in this batch now has handler runs open:
   // their later events wait for those runs, as the claim would have them.
   std::unordered_set<std::string> waiting_resources;
@@ -69,6 +70,7 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection, ProcessingCommit
     pqxx::work tx(connection);
     std::vector<ProcessingClaim> claims = ClaimForProcessing(tx, config_.processor.batch_size);
     if (claims.empty()) return false;
+    full = claims.size() >= static_cast<size_t>(config_.processor.batch_size);
     after.dispatched.reserve(claims.size());
     for (ProcessingClaim& claim : claims) {
       if (waiting_resources.contains(claim.resource_id)) continue;
@@ -116,8 +118,11 @@ bool Processor::ProcessBatch(pqxx::connection_base& connection, ProcessingCommit
     spdlog::warn("event {} {}: {}", failure->event_id, dead ? "dead" : "failed, will retry", failure->error);
     return true;
   }
-  if (created_runs) runs_created_.Notify();
-  return true;
+  // One notice for the runs of many events: every runner may have one to run.
+  if (created_runs) runs_created_.NotifyAll();
+  // A batch that was not full took every event due: the next round waits for
+  // the verifier's notice instead of claiming again to find nothing.
+  return full;
 }
 
 }  // namespace webhookd

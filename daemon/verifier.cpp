@@ -80,7 +80,7 @@ void Verifier::Start() {
 
 void Verifier::Stop() {
   stopping_ = true;
-  received_.Notify();
+  received_.NotifyAll();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
 }
