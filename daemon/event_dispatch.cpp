@@ -21,52 +21,6 @@ std::pair<HandlerOutcome, std::chrono::nanoseconds> TimedHandle(Handler& handler
 // Where RunAllInTransaction's calls start, to be undone together.
 constexpr const char* kCallsSavepoint = "handler_calls";
 
-// A round's handler statements, and the series each run counts in.
-struct Batch {
-  std::string sql;
-  std::vector<HandlerSeries*> series;
-};
-
-// nullopt when a call has no statement: then every call runs alone, in order.
-// Throws pqxx::sql_error when preparing a statement failed.
-std::optional<Batch> BatchOf(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
-                             HandlerStats& stats) {
-  Batch batch;
-  for (const Dispatch& dispatch : dispatches) {
-    for (Handler* handler : dispatch.in_transaction) {
-      std::optional<std::string> statement;
-      try {
-        statement = handler->StatementFor({dispatch.event, dispatch.fields, &tx});
-      } catch (const pqxx::argument_error&) {
-        // A value libpq cannot quote (not in the connection's encoding):
-        // bound on its own, it fails with the server's word for it.
-      }
-      if (!statement) return std::nullopt;
-      batch.sql += *statement;
-      batch.sql += ";\n";
-      batch.series.push_back(&stats.For(handler->name()));
-    }
-  }
-  return batch;
-}
-
-// Sends `batch` in one round trip, adding its runs; false when it failed.
-// Behind a savepoint of its own, because libpqxx closes a transaction whose
-// exec() failed; its exec() starts the savepoint.
-bool RunTogether(const Batch& batch, pqxx::dbtransaction& tx, std::vector<CommittedRun>& runs) {
-  const auto started = std::chrono::steady_clock::now();
-  try {
-    pqxx::subtransaction together(tx, "handler_batch");
-    together.exec(batch.sql);
-    together.commit();
-  } catch (const pqxx::sql_error&) {
-    return false;
-  }
-  const auto share = (std::chrono::steady_clock::now() - started) / batch.series.size();
-  for (HandlerSeries* series : batch.series) runs.push_back({series, share});
-  return true;
-}
-
 }  // namespace
 
 Result<Dispatch> DispatchEvent(const DispatchTable& table, std::string_view verified_body) {
@@ -97,40 +51,49 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
   return std::nullopt;
 }
 
-namespace {
-
-// The calls of RunAllInTransaction, behind its savepoint.
-std::optional<std::string> RunAll(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
-                                  HandlerStats& stats, std::vector<CommittedRun>& runs) {
-  std::optional<Batch> batch;
-  try {
-    batch = BatchOf(dispatches, tx, stats);
-  } catch (const pqxx::sql_error& e) {
-    return fmt::format("preparing a handler's statement failed ({}): {}", e.sqlstate(), e.what());
-  }
-  // Which call of a failed batch failed is not known, and only Handle
-  // prepares anew a statement whose plan went stale (0A000): then the calls
-  // run again one at a time.
-  if (batch && RunTogether(*batch, tx, runs)) return std::nullopt;
+std::optional<HandlerStatements> StatementsOf(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+                                              HandlerStats& stats) {
+  HandlerStatements statements;
   for (const Dispatch& dispatch : dispatches) {
-    if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
-      return fmt::format("event {}: handler {}: {}", dispatch.event.id, failed->handler->name(), failed->error);
+    for (Handler* handler : dispatch.in_transaction) {
+      std::optional<std::string> statement;
+      try {
+        statement = handler->StatementFor({dispatch.event, dispatch.fields, &tx});
+      } catch (const pqxx::argument_error&) {
+        // A value libpq cannot quote (not in the connection's encoding):
+        // bound on its own, it fails with the server's word for it.
+      }
+      if (!statement) return std::nullopt;
+      statements.sql += *statement;
+      statements.sql += ";\n";
+      statements.series.push_back(&stats.For(handler->name()));
     }
   }
-  return std::nullopt;
+  return statements;
 }
 
-}  // namespace
+void HandlerStatements::Credit(std::chrono::nanoseconds took, std::vector<CommittedRun>& runs) const {
+  if (series.empty()) return;
+  const auto share = took / series.size();
+  for (HandlerSeries* each : series) runs.push_back({each, share});
+}
 
 std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs) {
   const auto has_calls = [](const Dispatch& dispatch) { return !dispatch.in_transaction.empty(); };
   if (std::none_of(dispatches.begin(), dispatches.end(), has_calls)) return std::nullopt;
-  // Set by hand, before any statement is prepared or run: libpqxx 6.4 starts
-  // a subtransaction at its first exec(), not at an exec_prepared().
+  // Set by hand, before any statement is prepared or run (a failed PREPARE
+  // aborts the transaction too): libpqxx 6.4 starts a subtransaction at its
+  // first exec(), not at an exec_prepared().
   tx.exec0(std::string("SAVEPOINT ") + kCallsSavepoint);
   const size_t runs_before = runs.size();
-  const std::optional<std::string> failure = RunAll(dispatches, tx, stats, runs);
+  std::optional<std::string> failure;
+  for (const Dispatch& dispatch : dispatches) {
+    if (auto failed = RunInTransaction(dispatch, tx, stats, runs)) {
+      failure = fmt::format("event {}: handler {}: {}", dispatch.event.id, failed->handler->name(), failed->error);
+      break;
+    }
+  }
   if (failure) {
     runs.resize(runs_before);
     tx.exec0(fmt::format("ROLLBACK TO SAVEPOINT {0}; RELEASE SAVEPOINT {0}", kCallsSavepoint));

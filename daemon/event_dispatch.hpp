@@ -52,11 +52,26 @@ struct HandlerFailure {
 std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::transaction_base& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs);
 
-/// Runs the in-database handlers of every dispatch inside `tx`, in order,
-/// adding each run to `runs`. When every call has a statement of its own
-/// (Handler::StatementFor) they travel to PostgreSQL together, one round trip
-/// for all, each run credited an equal share of its time; when a call has
-/// none, or the batch fails, one call at a time. A failing handler's call
+/// The statements of a round's in-database handler calls, to be sent to
+/// PostgreSQL in one message, and the series each run counts in.
+struct HandlerStatements {
+  std::string sql;  ///< each statement ends with `;`
+  std::vector<HandlerSeries*> series;
+
+  /// Adds the runs to `runs`, each credited an equal share of `took`, the
+  /// time of the message that carried them.
+  void Credit(std::chrono::nanoseconds took, std::vector<CommittedRun>& runs) const;
+};
+
+/// The statements of every dispatch's in-database calls (Handler::
+/// StatementFor), in order; nullopt when a call has none. Prepares a handler's
+/// statement on `tx`'s connection if it is new there, which can fail
+/// (pqxx::sql_error) and then leaves the transaction aborted on the server.
+std::optional<HandlerStatements> StatementsOf(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
+                                              HandlerStats& stats);
+
+/// Runs the in-database handlers of every dispatch inside `tx`, one call at a
+/// time and in order, adding each run to `runs`. A failing handler's call
 /// returns why, naming its event and handler; then every call's effects are
 /// rolled back to a savepoint and their runs taken out of `runs`, and `tx`
 /// goes on as it was. A round without in-database calls sends nothing.

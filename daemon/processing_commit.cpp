@@ -26,8 +26,12 @@ ProcessingCommitter::~ProcessingCommitter() {
 
 void ProcessingCommitter::Commit(pqxx::transaction_base& tx, AfterCommit after) {
   // Reading the id costs a round trip, paid only when something follows.
+  std::string transaction_id = after.empty() ? std::string() : TransactionId(tx);
+  Commit(tx, std::move(after), std::move(transaction_id));
+}
+
+void ProcessingCommitter::Commit(pqxx::transaction_base& tx, AfterCommit after, std::string transaction_id) {
   const bool follows = !after.empty();
-  const std::string transaction_id = follows ? TransactionId(tx) : std::string();
   try {
     tx.commit();
   } catch (const pqxx::in_doubt_error&) {

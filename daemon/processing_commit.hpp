@@ -43,6 +43,8 @@ class ProcessingCommitter {
 
   /// Commits `tx`, then does `after`. On pqxx::in_doubt_error keeps `after` and rethrows.
   void Commit(pqxx::transaction_base& tx, AfterCommit after);
+  /// The same, for a caller that read `tx`'s id (TransactionId) with its last statements.
+  void Commit(pqxx::transaction_base& tx, AfterCommit after, std::string transaction_id);
   /// Settles a commit left in doubt, if any, on a new `connection`; call it
   /// before each round. Waits (keeps it) while the outcome is not known yet.
   void Settle(pqxx::connection_base& connection);

@@ -56,7 +56,10 @@ class Verifier {
   std::vector<std::optional<EventFetch>> FetchRound(Worker& worker, const std::vector<ClaimedEvent>& claimed);
   /// Records a round's results in the round's `tx` and processes what can be
   /// processed there; commits `tx` and returns how many events it processed.
-  size_t Record(pqxx::dbtransaction& tx, Worker& worker, const std::vector<VerificationResult>& results);
+  /// With `together`, the handlers' statements go in one message; when it
+  /// fails, the round goes again in a new transaction on `connection`.
+  size_t Record(pqxx::connection_base& connection, pqxx::dbtransaction& tx, Worker& worker,
+                std::vector<VerificationResult> results, bool together = true);
 
   const Config config_;
   const CurrentTable& table_;

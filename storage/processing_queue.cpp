@@ -83,8 +83,7 @@ constexpr PreparedStatement kMarkProcessed{
 }  // namespace
 
 std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int limit) {
-  tx.exec0(kIndexOrderOnlySql);
-  const pqxx::result runs = RunPrepared(tx, kRuns, limit);
+  const pqxx::result runs = RunPreparedAfter(tx, kIndexOrderOnlySql, kRuns, limit);
   std::vector<ProcessingClaim> claims;
   std::vector<std::string> ids;
   claims.reserve(runs.size());
@@ -93,13 +92,12 @@ std::vector<ProcessingClaim> ClaimForProcessing(pqxx::transaction_base& tx, int 
     claims.push_back({row[0].as<std::string>(), "", 0, row[1].as<std::string>(), row[2].as<int>()});
     ids.push_back(claims.back().event_id);
   }
+  // Nothing claimed, no handler runs: the planner's settings matter no more.
+  if (ids.empty()) return {};
   std::unordered_map<std::string, std::pair<std::string, int>> locked;
-  if (!ids.empty()) {
-    for (const auto& row : RunPrepared(tx, kLock, TextArrayLiteral(ids))) {
-      locked.emplace(row[0].as<std::string>(), std::pair{row[1].as<std::string>(), row[2].as<int>()});
-    }
+  for (const auto& row : RunPreparedAfter(tx, kPlannerDefaultsSql, kLock, TextArrayLiteral(ids))) {
+    locked.emplace(row[0].as<std::string>(), std::pair{row[1].as<std::string>(), row[2].as<int>()});
   }
-  tx.exec0(kPlannerDefaultsSql);
   std::vector<ProcessingClaim> taken;
   taken.reserve(locked.size());
   for (ProcessingClaim& claim : claims) {

@@ -11,7 +11,7 @@ namespace {
 
 // Asked before every processing commit: at 2,000 webhooks/s, planning it
 // each time cost PostgreSQL more than running it.
-constexpr PreparedStatement kCurrentTransactionId{"current_xact_id", "SELECT pg_current_xact_id()::text"};
+constexpr PreparedStatement kCurrentTransactionId{"current_xact_id", kTransactionIdSql};
 
 }  // namespace
 

@@ -31,8 +31,10 @@ constexpr PreparedStatement kRecordVerified{
     "   AS v (event_id, event_type, resource_type, resource_id, created_at, body, processed)"
     " WHERE e.event_id = v.event_id AND e.state = 'received'"};
 
-void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
-                    const std::vector<std::string>& processed) {
+// The verified results, with those in `processed` recorded processed: one
+// statement for them all.
+std::string RecordVerifiedSql(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                              const std::vector<std::string>& processed) {
   // event_id, event_type, resource_type, resource_id, created_at, body
   std::array<std::vector<std::optional<std::string_view>>, 6> columns;
   const std::unordered_set<std::string_view> processed_ids(processed.begin(), processed.end());
@@ -45,10 +47,10 @@ void RecordVerified(pqxx::transaction_base& tx, const std::vector<VerificationRe
     for (size_t i = 0; i < row.size(); ++i) columns[i].emplace_back(row[i]);
     processed_flags.push_back(processed_ids.contains(result.event_id) ? "t" : "f");
   }
-  if (columns[0].empty()) return;
-  RunPrepared(tx, kRecordVerified, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
-              QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
-              QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
+  if (columns[0].empty()) return "";
+  return ExecuteSql(tx, kRecordVerified, QuotedArrayLiteral(columns[0]), QuotedArrayLiteral(columns[1]),
+                    QuotedArrayLiteral(columns[2]), QuotedArrayLiteral(columns[3]), QuotedArrayLiteral(columns[4]),
+                    QuotedArrayLiteral(columns[5]), TextArrayLiteral(processed_flags));
 }
 
 // NO KEY UPDATE: the round changes no key, so inserting a handler run that
@@ -83,16 +85,24 @@ constexpr PreparedStatement kProcessableNow{
     "     WHERE o.resource_id = r.resource_id AND (o.created_at, o.seq) < (r.created_at, r.seq)))"
     " ORDER BY r.n"};
 
+// The round's events again, after its transaction failed and let them go:
+// those another worker has not claimed or finished meanwhile.
+constexpr PreparedStatement kReclaim{
+    "reclaim_for_recording",
+    "SELECT event_id FROM paypro_events WHERE event_id = ANY ($1::text[]) AND state = 'received'"
+    " FOR NO KEY UPDATE SKIP LOCKED"};
+
 }  // namespace
 
 std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit,
                                                std::chrono::milliseconds idle_limit, ClaimFloor* floor) {
   const double from =
       floor != nullptr ? floor->Next(std::chrono::steady_clock::now()) : -std::numeric_limits<double>::infinity();
-  tx.exec0(fmt::format("SET LOCAL idle_in_transaction_session_timeout = {}; {}", idle_limit.count(),
-                       kIndexOrderOnlySql));
-  const pqxx::result rows = RunPrepared(tx, kClaim, limit, from);
-  tx.exec0(kPlannerDefaultsSql);
+  // The planner's settings come back with ProcessableNow, the next statement
+  // of a round that runs handlers, in the same round trip.
+  const pqxx::result rows = RunPreparedAfter(
+      tx, fmt::format("SET LOCAL idle_in_transaction_session_timeout = {}; {}", idle_limit.count(), kIndexOrderOnlySql),
+      kClaim, limit, from);
   std::vector<ClaimedEvent> claimed;
   claimed.reserve(rows.size());
   std::optional<double> oldest_due;
@@ -115,38 +125,52 @@ std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::v
   }
   std::vector<std::string> ids;
   if (columns[0].empty()) return ids;
-  const pqxx::result rows = RunPrepared(tx, kProcessableNow, QuotedArrayLiteral(columns[0]),
-                                             QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]));
+  const pqxx::result rows =
+      RunPreparedAfter(tx, kPlannerDefaultsSql, kProcessableNow, QuotedArrayLiteral(columns[0]),
+                       QuotedArrayLiteral(columns[1]), QuotedArrayLiteral(columns[2]));
   ids.reserve(rows.size());
   for (const auto& row : rows) ids.push_back(row[0].as<std::string>());
   return ids;
 }
 
-void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
-                        const std::vector<std::string>& processed) {
+std::string RecordVerificationSql(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                                  const std::vector<std::string>& processed) {
   using Kind = VerificationResult::Kind;
+  std::string sql;
   for (const VerificationResult& result : results) {
     switch (result.kind) {
       case Kind::kVerified:
         break;  // all together below
       case Kind::kRejected:
-        tx.exec_params0(
-            "UPDATE paypro_events SET state = 'rejected', last_error = $2, updated_at = now()"
-            " WHERE event_id = $1 AND state = 'received'",
-            result.event_id, result.error);
+        sql += "UPDATE paypro_events SET state = 'rejected', last_error = " + tx.quote(result.error) +
+               ", updated_at = now() WHERE event_id = " + tx.quote(result.event_id) + " AND state = 'received';\n";
         break;
       case Kind::kRetry:
-        tx.exec_params0(
-            "UPDATE paypro_events SET attempts = attempts + 1, last_error = $2,"
-            " next_attempt_at = now() + make_interval(secs => $3), updated_at = now()"
-            " WHERE event_id = $1 AND state = 'received'",
-            result.event_id, result.error, static_cast<double>(result.delay.count()) / 1000.0);
+        sql += "UPDATE paypro_events SET attempts = attempts + 1, last_error = " + tx.quote(result.error) +
+               ", next_attempt_at = now() + make_interval(secs => " +
+               tx.quote(static_cast<double>(result.delay.count()) / 1000.0) + "), updated_at = now() WHERE event_id = " +
+               tx.quote(result.event_id) + " AND state = 'received';\n";
         break;
       case Kind::kRelease:
         break;  // unlocked when the transaction ends, as it was
     }
   }
-  RecordVerified(tx, results, processed);
+  if (std::string verified = RecordVerifiedSql(tx, results, processed); !verified.empty()) sql += verified + ";\n";
+  return sql;
+}
+
+void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                        const std::vector<std::string>& processed) {
+  if (const std::string sql = RecordVerificationSql(tx, results, processed); !sql.empty()) tx.exec0(sql);
+}
+
+std::vector<VerificationResult> Reclaim(pqxx::transaction_base& tx, std::vector<VerificationResult> results) {
+  std::vector<std::string> ids;
+  for (const VerificationResult& result : results) ids.push_back(result.event_id);
+  std::unordered_set<std::string> locked;
+  for (const auto& row : RunPrepared(tx, kReclaim, TextArrayLiteral(ids))) locked.insert(row[0].as<std::string>());
+  std::erase_if(results, [&](const VerificationResult& result) { return !locked.contains(result.event_id); });
+  return results;
 }
 
 }  // namespace webhookd

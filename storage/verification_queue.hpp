@@ -46,14 +46,16 @@ struct VerificationResult {
 /// ends the transaction and the events can be claimed again at once. A
 /// client that vanishes without closing its connection (a frozen host, a
 /// network gone) holds them at most `idle_limit`: PostgreSQL ends a
-/// transaction left idle that long.
+/// transaction left idle that long. The planner is left to walk indexes
+/// (index_order.hpp) until ProcessableNow, which must come before any
+/// handler's statement in `tx`.
 std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int limit,
                                                std::chrono::milliseconds idle_limit, ClaimFloor* floor = nullptr);
 
 /// Of the verified `results`, claimed in `tx`, the events that can be
 /// processed in `tx`: no earlier event of their resource (by PayPro's
 /// created_at) is unfinished, this batch's own included. Ids in the order of
-/// `results`.
+/// `results`. Gives the planner its settings back first.
 std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results);
 
 /// Stores the results of events claimed in `tx`; verified events in
@@ -62,5 +64,14 @@ std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::v
 /// the condition guards a caller that records without a claim.
 void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
                         const std::vector<std::string>& processed = {});
+
+/// RecordVerification's statements as SQL text, each ending with `;`, to be
+/// sent with others in one message; empty when there is nothing to record.
+std::string RecordVerificationSql(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+                                  const std::vector<std::string>& processed = {});
+
+/// Of `results` whose round's transaction failed, those whose events `tx`
+/// could claim again: still received and not claimed by another worker.
+std::vector<VerificationResult> Reclaim(pqxx::transaction_base& tx, std::vector<VerificationResult> results);
 
 }  // namespace webhookd

@@ -1,10 +1,11 @@
-// PostgreSQL: the in-database handlers of a round run together in one round
-// trip when each call has a statement, one at a time when one has not or the
-// batch fails, and a failing call names its event and handler.
+// PostgreSQL: the statements of a round's in-database handler calls, sent
+// together in one message, and the calls one at a time behind a savepoint,
+// where a failing call names its event and handler.
 #include "daemon/event_dispatch.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <pqxx/pqxx>
 #include <stdexcept>
 
@@ -78,7 +79,7 @@ class EventDispatchPgTest : public ::testing::Test {
   std::vector<CommittedRun> runs_;
 };
 
-TEST_F(EventDispatchPgTest, SendsTheRoundsStatementsTogether) {
+TEST_F(EventDispatchPgTest, TheRoundsStatementsGoInOneMessage) {
   auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
   StatementOnlyHandler statement_only;
   std::vector<Dispatch> round;
@@ -86,42 +87,49 @@ TEST_F(EventDispatchPgTest, SendsTheRoundsStatementsTogether) {
   round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {sql.get(), &statement_only}));
   round.push_back(Paid("EVAAAAAAAAAAAAAAA3", 3000, {&statement_only}));
   pqxx::work tx(*connection_);
-  EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
+  const std::optional<HandlerStatements> statements = StatementsOf(round, tx, stats_);
+  ASSERT_TRUE(statements.has_value());
+  tx.exec(statements->sql + "SELECT 'and the caller''s own'");
   tx.commit();
   EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:2000");
   EXPECT_EQ(database_.Scalar("SELECT count(*) || ' ' || count(DISTINCT at) FROM stamps"), "3 1")
       << "three calls, one message to PostgreSQL";
+  statements->Credit(std::chrono::milliseconds(10), runs_);
   ASSERT_EQ(runs_.size(), 5u) << "every run is counted";
   EXPECT_EQ(runs_[0].series, &stats_.For("orders"));
   EXPECT_EQ(runs_[1].series, &stats_.For("statement-only"));
+  EXPECT_EQ(runs_[0].took, std::chrono::milliseconds(2)) << "an equal share of the message's time";
 }
 
-TEST_F(EventDispatchPgTest, RunsOneCallAtATimeWhenAHandlerHasNoStatement) {
+TEST_F(EventDispatchPgTest, ARoundWithAHandlerWithoutStatementRunsOneCallAtATime) {
   auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
   CallOnlyHandler call_only;
   std::vector<Dispatch> round;
   round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
   round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {&call_only}));
   pqxx::work tx(*connection_);
+  EXPECT_EQ(StatementsOf(round, tx, stats_), std::nullopt);
   EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
   tx.commit();
   EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:0");
   EXPECT_EQ(runs_.size(), 2u);
 }
 
-TEST_F(EventDispatchPgTest, AFailingBatchIsRunAgainOneCallAtATimeToNameTheFailure) {
+TEST_F(EventDispatchPgTest, AFailingCallIsRolledBackWithTheRoundAndTheTransactionGoesOn) {
   auto sql = Sql("INSERT INTO orders VALUES (:id, :payload.amount)");
   std::vector<Dispatch> round;
   round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
   round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 9000, {sql.get()}));  // breaks the CHECK
-  {
-    pqxx::work tx(*connection_);
-    const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
-    ASSERT_TRUE(failure.has_value());
-    EXPECT_NE(failure->find("event EVAAAAAAAAAAAAAAA2: handler orders: statement failed (23514)"), std::string::npos)
-        << *failure;
-  }
-  EXPECT_EQ(Orders(), "") << "the transaction is rolled back, the first event's row with it";
+  pqxx::work tx(*connection_);
+  tx.exec0("INSERT INTO orders VALUES ('before', 1)");
+  const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find("event EVAAAAAAAAAAAAAAA2: handler orders: statement failed (23514)"), std::string::npos)
+      << *failure;
+  EXPECT_TRUE(runs_.empty()) << "no run of the round counts";
+  tx.exec0("INSERT INTO orders VALUES ('after', 2)");
+  tx.commit();
+  EXPECT_EQ(Orders(), "after:2,before:1") << "the first event's row went with the round, nothing else";
 }
 
 TEST_F(EventDispatchPgTest, AStalePlanIsPreparedAnewForTheNextRound) {

@@ -143,8 +143,11 @@ TEST_F(VerificationQueuePgTest, ClaimsOnlyReceivedDueRows) {
   ASSERT_NE(due, nullptr);
   EXPECT_EQ(due->posted_type, "payment.paid");
   EXPECT_EQ(due->attempts, 0);
-  // The claim's planner settings end with it: the handlers that run in the
-  // same transaction are planned as the operator's database would plan them.
+  // The claim's planner settings end with ProcessableNow, before any handler
+  // runs in the same transaction: the handlers are planned as the operator's
+  // database would plan them.
+  EXPECT_EQ(tx.exec1("SHOW enable_bitmapscan")[0].as<std::string>(), "off");
+  ProcessableNow(tx, {Verified("EVDUE1")});
   EXPECT_EQ(tx.exec1("SHOW enable_bitmapscan")[0].as<std::string>(), "on");
   EXPECT_EQ(tx.exec1("SHOW enable_seqscan")[0].as<std::string>(), "on");
 }
