@@ -111,6 +111,34 @@ TEST_F(HandlerFailures, AFailingHandlerInAVerifierRoundLeavesNoEffectTwice) {
   EXPECT_EQ(database_.Scalar("SELECT count(*) FROM approvals"), "5");
 }
 
+// A schema change that alters a prepared statement's result type makes it
+// fail (0A000) on every connection that prepared it before, the verifier's
+// included, where it travels in one message with the round's records: the
+// round goes again one call at a time, which prepares it anew, and every event
+// is processed once.
+TEST_F(HandlerFailures, AStatementMadeStaleByASchemaChangeIsPreparedAnew) {
+  database_.Scalar("CREATE TABLE orders (event_id text PRIMARY KEY)");
+  DaemonOptions options{database_.url(), sandbox_.url()};
+  options.verifier_yaml = "verifier: { workers: 1, batch_size: 32, max_backoff_s: 2 }\n";
+  options.handlers_yaml =
+      "handlers:\n"
+      "  - name: order\n    on: [\"*\"]\n    sql: \"INSERT INTO orders (event_id) VALUES (:id) RETURNING *\"\n"
+      "    retry: { max_attempts: 5, initial_backoff_ms: 50, max_backoff_ms: 100 }\n";
+  Daemon daemon(dir_, options);
+  ASSERT_TRUE(daemon.Start()) << daemon.Output();
+  const std::vector<std::string> events = sandbox_.CreateEvents(5, "payment.paid");
+  ASSERT_EQ(daemon.PostSigned(events[0]).status, 200u);
+  ASSERT_TRUE(Eventually([&] { return database_.Scalar("SELECT count(*) FROM orders") == "1"; }, kSettle))
+      << daemon.Output().substr(0, 3000);
+  database_.Scalar("ALTER TABLE orders ADD COLUMN note text");
+  for (size_t i = 1; i < events.size(); ++i) ASSERT_EQ(daemon.PostSigned(events[i]).status, 200u);
+  ASSERT_TRUE(Eventually([&] {
+    return database_.Scalar("SELECT string_agg(DISTINCT state, ',') FROM paypro_events") == "processed";
+  }, kSettle)) << database_.Scalar("SELECT string_agg(event_id || '=' || state, ',') FROM paypro_events")
+               << daemon.Output().substr(0, 3000);
+  EXPECT_EQ(database_.Scalar("SELECT count(*) || ' ' || count(DISTINCT event_id) FROM orders"), "5 5");
+}
+
 TEST_F(HandlerFailures, HungProgramIsKilledWithItsChildrenAtTheTimeout) {
   WriteScript("hang", "cat > /dev/null\nsleep 60 &\necho $! > " + dir_.File("child.pid") + "\nwait\n");
   DaemonOptions options{database_.url(), sandbox_.url()};

@@ -403,6 +403,23 @@ TEST_F(VerificationQueuePgTest, ResultForARowNoLongerReceivedChangesNothing) {
   EXPECT_EQ(Column("EVGONE2", "state || ' ' || (verified_body IS NULL)"), "processed true");
 }
 
+// After a round's transaction failed, its results are recorded in a new one
+// for the events it can claim again: not those another worker claimed or
+// finished meanwhile.
+TEST_F(VerificationQueuePgTest, ReclaimTakesBackOnlyEventsStillReceivedAndFree) {
+  for (const char* id : {"EVBACK1", "EVBACK2", "EVBACK3"}) Insert(id);
+  Exec("UPDATE paypro_events SET state = 'processed' WHERE event_id = 'EVBACK2'");
+  auto other_connection = database_.Connect();
+  pqxx::work other(*other_connection);
+  other.exec1("SELECT event_id FROM paypro_events WHERE event_id = 'EVBACK3' FOR NO KEY UPDATE");
+  pqxx::work tx(*connection_);
+  const std::vector<VerificationResult> kept =
+      Reclaim(tx, {Verified("EVBACK1"), Outcome("EVBACK2", Kind::kRetry, "503"), Verified("EVBACK3")});
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].event_id, "EVBACK1");
+  EXPECT_FALSE(Lockable("EVBACK1")) << "claimed for the rest of the transaction";
+}
+
 TEST_F(VerificationQueuePgTest, EventsProcessedInTheSameTransactionAreRecordedProcessed) {
   for (const char* id : {"EVINLINE1", "EVINLINE2"}) Insert(id);
   ClaimAndRecord({Verified("EVINLINE1"), Verified("EVINLINE2")}, {"EVINLINE2"});
