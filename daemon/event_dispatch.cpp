@@ -51,6 +51,11 @@ std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::t
   return std::nullopt;
 }
 
+bool HasInTransactionCalls(const std::vector<Dispatch>& dispatches) {
+  return std::any_of(dispatches.begin(), dispatches.end(),
+                     [](const Dispatch& dispatch) { return !dispatch.in_transaction.empty(); });
+}
+
 std::optional<HandlerStatements> StatementsOf(const std::vector<Dispatch>& dispatches, pqxx::transaction_base& tx,
                                               HandlerStats& stats) {
   HandlerStatements statements;
@@ -80,8 +85,7 @@ void HandlerStatements::Credit(std::chrono::nanoseconds took, std::vector<Commit
 
 std::optional<std::string> RunAllInTransaction(const std::vector<Dispatch>& dispatches, pqxx::dbtransaction& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs) {
-  const auto has_calls = [](const Dispatch& dispatch) { return !dispatch.in_transaction.empty(); };
-  if (std::none_of(dispatches.begin(), dispatches.end(), has_calls)) return std::nullopt;
+  if (!HasInTransactionCalls(dispatches)) return std::nullopt;
   // Set by hand, before any statement is prepared or run (a failed PREPARE
   // aborts the transaction too): libpqxx 6.4 starts a subtransaction at its
   // first exec(), not at an exec_prepared().

@@ -52,6 +52,9 @@ struct HandlerFailure {
 std::optional<HandlerFailure> RunInTransaction(const Dispatch& dispatch, pqxx::transaction_base& tx,
                                                HandlerStats& stats, std::vector<CommittedRun>& runs);
 
+/// Whether any dispatch has an in-database handler to call.
+bool HasInTransactionCalls(const std::vector<Dispatch>& dispatches);
+
 /// The statements of a round's in-database handler calls, to be sent to
 /// PostgreSQL in one message, and the series each run counts in.
 struct HandlerStatements {

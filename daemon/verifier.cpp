@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <pqxx/pqxx>
 #include <thread>
 #include <unordered_map>
@@ -225,15 +224,14 @@ size_t Verifier::Record(pqxx::connection_base& connection, pqxx::dbtransaction& 
         after = AfterCommit{};
       }
     }
+    const std::string message = (statements ? statements->sql : std::string()) +
+                                RecordVerificationSql(tx, results, after.processed_ids) + TransactionIdSql(tx);
     const auto sent = std::chrono::steady_clock::now();
-    transaction_id = tx.exec1((statements ? statements->sql : std::string()) +
-                              RecordVerificationSql(tx, results, after.processed_ids) + kTransactionIdSql)[0]
-                         .as<std::string>();
+    transaction_id = tx.exec1(message)[0].as<std::string>();
     if (statements) statements->Credit(std::chrono::steady_clock::now() - sent, after.runs);
   } catch (const pqxx::sql_error& e) {
     // Once handlers are one call at a time, a failure is not theirs.
-    const auto has_calls = [](const Dispatch& dispatch) { return !dispatch.in_transaction.empty(); };
-    if (!together || std::none_of(after.dispatched.begin(), after.dispatched.end(), has_calls)) throw;
+    if (!together || !HasInTransactionCalls(after.dispatched)) throw;
     spdlog::debug("verifier: the round's statements failed ({}); again one call at a time", e.sqlstate());
     tx.abort();  // already ended, unless it was a PREPARE that failed
     pqxx::work again(connection);

@@ -11,13 +11,15 @@ namespace {
 
 // Asked before every processing commit: at 2,000 webhooks/s, planning it
 // each time cost PostgreSQL more than running it.
-constexpr PreparedStatement kCurrentTransactionId{"current_xact_id", kTransactionIdSql};
+constexpr PreparedStatement kCurrentTransactionId{"current_xact_id", "SELECT pg_current_xact_id()::text"};
 
 }  // namespace
 
 std::string TransactionId(pqxx::transaction_base& tx) {
   return RunPrepared(tx, kCurrentTransactionId).at(0)[0].as<std::string>();
 }
+
+std::string TransactionIdSql(pqxx::transaction_base& tx) { return ExecuteSql(tx, kCurrentTransactionId); }
 
 TransactionOutcome OutcomeOf(pqxx::connection_base& connection, const std::string& id) {
   pqxx::nontransaction query(connection);

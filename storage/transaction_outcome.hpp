@@ -16,9 +16,9 @@ namespace webhookd {
 /// read before COMMIT so the outcome can be asked for later.
 std::string TransactionId(pqxx::transaction_base& tx);
 
-/// The query TransactionId runs, for the end of a message of several
+/// TransactionId's query as SQL text, for the end of a message of several
 /// statements: its one row and column are the id.
-inline constexpr const char* kTransactionIdSql = "SELECT pg_current_xact_id()::text";
+std::string TransactionIdSql(pqxx::transaction_base& tx);
 
 enum class TransactionOutcome {
   kCommitted,

@@ -18,8 +18,8 @@ namespace {
 
 // One statement for a batch's verified events instead of one each (a
 // statement's round trip, parse and plan cost more than its row's update),
-// prepared once per connection, with the copies as arrays rather than
-// literals for PostgreSQL to lex and parse.
+// prepared once per connection, with the copies as six arrays: whatever the
+// round's size, EXECUTE passes six literals, not a VALUES row per event.
 constexpr PreparedStatement kRecordVerified{
     "record_verified",
     "UPDATE paypro_events e SET state = CASE WHEN v.processed THEN 'processed' ELSE 'verified' END,"
@@ -85,6 +85,17 @@ constexpr PreparedStatement kProcessableNow{
     "     WHERE o.resource_id = r.resource_id AND (o.created_at, o.seq) < (r.created_at, r.seq)))"
     " ORDER BY r.n"};
 
+constexpr PreparedStatement kRecordRejected{
+    "record_rejected",
+    "UPDATE paypro_events SET state = 'rejected', last_error = $2, updated_at = now()"
+    " WHERE event_id = $1 AND state = 'received'"};
+
+constexpr PreparedStatement kRecordRetry{
+    "record_retry",
+    "UPDATE paypro_events SET attempts = attempts + 1, last_error = $2,"
+    " next_attempt_at = now() + make_interval(secs => $3), updated_at = now()"
+    " WHERE event_id = $1 AND state = 'received'"};
+
 // The round's events again, after its transaction failed and let them go:
 // those another worker has not claimed or finished meanwhile.
 constexpr PreparedStatement kReclaim{
@@ -142,14 +153,12 @@ std::string RecordVerificationSql(pqxx::transaction_base& tx, const std::vector<
       case Kind::kVerified:
         break;  // all together below
       case Kind::kRejected:
-        sql += "UPDATE paypro_events SET state = 'rejected', last_error = " + tx.quote(result.error) +
-               ", updated_at = now() WHERE event_id = " + tx.quote(result.event_id) + " AND state = 'received';\n";
+        sql += ExecuteSql(tx, kRecordRejected, result.event_id, result.error) + ";\n";
         break;
       case Kind::kRetry:
-        sql += "UPDATE paypro_events SET attempts = attempts + 1, last_error = " + tx.quote(result.error) +
-               ", next_attempt_at = now() + make_interval(secs => " +
-               tx.quote(static_cast<double>(result.delay.count()) / 1000.0) + "), updated_at = now() WHERE event_id = " +
-               tx.quote(result.event_id) + " AND state = 'received';\n";
+        sql += ExecuteSql(tx, kRecordRetry, result.event_id, result.error,
+                          static_cast<double>(result.delay.count()) / 1000.0) +
+               ";\n";
         break;
       case Kind::kRelease:
         break;  // unlocked when the transaction ends, as it was
