@@ -35,9 +35,11 @@ std::string ExecuteSql(pqxx::transaction_base& tx, const PreparedStatement& stat
   tx.conn().prepare_now(statement.name);
   std::string sql = "EXECUTE ";
   sql += statement.name;
-  const char* separator = "(";
-  ((sql += separator, sql += tx.quote(args), separator = ", "), ...);
-  if constexpr (sizeof...(args) > 0) sql += ")";
+  if constexpr (sizeof...(args) > 0) {
+    const char* separator = "(";
+    ((sql += separator, sql += tx.quote(args), separator = ", "), ...);
+    sql += ")";
+  }
   return sql;
 }
 
