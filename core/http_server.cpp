@@ -198,9 +198,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool keep_alive_ = false;
 };
 
+// Where a new connection's handlers run: in order, on any thread of the io_context.
+net::any_io_executor SessionExecutor(HttpServer::Shared& shared) {
+  if (shared.options.one_io_thread) return shared.ioc.get_executor();
+  return net::make_strand(shared.ioc);
+}
+
 void DoAccept(std::shared_ptr<HttpServer::Shared> shared) {
-  shared->acceptor.async_accept(net::make_strand(shared->ioc), [shared](beast::error_code ec,
-                                                                         tcp::socket socket) {
+  shared->acceptor.async_accept(SessionExecutor(*shared), [shared](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || shared->stopping) return;
     if (!ec) {
       beast::error_code ignored;

@@ -30,6 +30,10 @@ struct HttpServerOptions {
   size_t max_header_bytes = 16384;  ///< larger header blocks get 431
   std::chrono::milliseconds read_timeout{10000};  ///< one deadline for a whole request
   std::chrono::milliseconds write_timeout{10000};
+  /// The io_context is run by one thread only: a connection's handlers cannot
+  /// run at once, so they need no strand (whose queue and type-erased
+  /// executor copies cost a few percent of the I/O thread per request).
+  bool one_io_thread = false;
 };
 
 /// Sends the response; may be called from any thread, exactly once.

@@ -103,6 +103,7 @@ HttpServerOptions WebhookListenerOptions(const ServerConfig& server) {
   options.tls = server.tls;
   options.max_body_bytes = server.max_body_bytes;
   options.read_timeout = server.read_timeout;
+  options.one_io_thread = server.threads == 1;
   return options;
 }
 
@@ -208,6 +209,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   probes.metrics = [&] { return RenderMetrics(webhook_stats, inbox_stats, pipeline_stats, sampler.Latest()); };
   HttpServerOptions admin_options;
   admin_options.listen = config.admin.listen;
+  admin_options.one_io_thread = config.server.threads == 1;
   HttpServer admin(ioc, admin_options, MakeAdminHandler(probes));
   HttpServer webhooks(ioc, WebhookListenerOptions(config.server), MakeWebhookHandler(current_config, inbox, webhook_stats));
 

@@ -108,6 +108,7 @@ Status SandboxServer::Start() {
   HttpServerOptions options;
   options.listen = impl.config.listen;
   options.max_body_bytes = 1 << 20;
+  options.one_io_thread = impl.config.threads <= 1;
   impl.server.emplace(impl.ioc, options, [&impl](ServerRequest request, Responder respond) {
     impl.Handle(std::move(request), std::move(respond));
   });

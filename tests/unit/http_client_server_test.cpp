@@ -379,6 +379,32 @@ TEST_F(HttpClientServerTest, AnswerFromAnotherThreadArrives) {
   }
 }
 
+// The daemon's setting with its one I/O thread: sessions without strands,
+// answered from other threads (the inbox writers), several connections at once.
+TEST_F(HttpClientServerTest, OneIoThreadServerTakesAnswersFromOtherThreadsOnManyConnections) {
+  HttpServerOptions options;
+  options.one_io_thread = true;
+  StartServer(options, [this](ServerRequest request, Responder respond) {
+    std::lock_guard lock(mutex_);
+    helpers_.emplace_back([target = std::move(request.target), respond = std::move(respond)] {
+      std::this_thread::sleep_for(milliseconds(5));
+      ServerResponse response;
+      response.body = "answered " + target;
+      respond(std::move(response));
+    });
+  });
+  HttpClient client(ServerUrl());
+  std::vector<ClientRequest> requests;
+  for (int i = 0; i < 40; ++i) requests.push_back(Request("GET", "/n/" + std::to_string(i)));
+  const std::vector<TimedResponse> responses = client.SendAll(requests, 8);
+  ASSERT_EQ(responses.size(), requests.size());
+  for (size_t i = 0; i < responses.size(); ++i) {
+    ASSERT_TRUE(responses[i].response.ok()) << i << ": " << responses[i].response.error().detail;
+    EXPECT_EQ(responses[i].response->body, "answered /n/" + std::to_string(i));
+  }
+  EXPECT_EQ(connections_->Count(), 16) << "eight connections, seen from both ends";
+}
+
 TEST_F(HttpClientServerTest, ClientReconnectsAfterServerClosesConnection) {
   StartServer({}, [this](ServerRequest, Responder respond) {
     ServerResponse response;

@@ -24,6 +24,7 @@ class SandboxServerTest : public ::testing::Test {
     config.api_key = Secret(std::string(kKey));
     config.webhook_secret = Secret("whsec");
     config.seed = 3;
+    config.threads = 2;  // the threads below: sessions need strands
     server_.emplace(ioc_, config);
     ASSERT_TRUE(server_->Start().ok());
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
