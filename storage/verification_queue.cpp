@@ -168,11 +168,6 @@ std::string RecordVerificationSql(pqxx::transaction_base& tx, const std::vector<
   return sql;
 }
 
-void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
-                        const std::vector<std::string>& processed) {
-  if (const std::string sql = RecordVerificationSql(tx, results, processed); !sql.empty()) tx.exec0(sql);
-}
-
 std::vector<VerificationResult> Reclaim(pqxx::transaction_base& tx, std::vector<VerificationResult> results) {
   std::vector<std::string> ids;
   for (const VerificationResult& result : results) ids.push_back(result.event_id);

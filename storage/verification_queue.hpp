@@ -58,15 +58,12 @@ std::vector<ClaimedEvent> ClaimForVerification(pqxx::transaction_base& tx, int l
 /// `results`. Gives the planner its settings back first.
 std::vector<std::string> ProcessableNow(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results);
 
-/// Stores the results of events claimed in `tx`; verified events in
-/// `processed` (their handlers ran in `tx`) are recorded processed at once.
-/// Only rows still received change: the claim's locks keep them so, and
-/// the condition guards a caller that records without a claim.
-void RecordVerification(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
-                        const std::vector<std::string>& processed = {});
-
-/// RecordVerification's statements as SQL text, each ending with `;`, to be
-/// sent with others in one message; empty when there is nothing to record.
+/// The statements that store the results of events claimed in `tx`, as SQL
+/// text each ending with `;`, to be sent with others in one message; empty
+/// when there is nothing to store. Verified events in `processed` (their
+/// handlers ran in `tx`) are recorded processed at once. Only rows still
+/// received change: the claim's locks keep them so, and the condition guards
+/// a caller that records without a claim.
 std::string RecordVerificationSql(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
                                   const std::vector<std::string>& processed = {});
 

@@ -22,6 +22,12 @@ using std::chrono::seconds;
 
 constexpr milliseconds kIdleLimit = std::chrono::minutes(1);
 
+// Stores `results` in `tx` as the verifier does, in one message.
+void Record(pqxx::transaction_base& tx, const std::vector<VerificationResult>& results,
+            const std::vector<std::string>& processed = {}) {
+  if (const std::string sql = RecordVerificationSql(tx, results, processed); !sql.empty()) tx.exec0(sql);
+}
+
 class VerificationQueuePgTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -86,7 +92,7 @@ class VerificationQueuePgTest : public ::testing::Test {
     const std::vector<ClaimedEvent> claimed = ClaimForVerification(tx, limit, kIdleLimit, floor);
     std::vector<VerificationResult> results;
     for (const ClaimedEvent& event : claimed) results.push_back(outcome(event.event_id));
-    RecordVerification(tx, results);
+    Record(tx, results);
     tx.commit();
     return Ids(claimed);
   }
@@ -95,7 +101,7 @@ class VerificationQueuePgTest : public ::testing::Test {
   void ClaimAndRecord(const std::vector<VerificationResult>& results, const std::vector<std::string>& processed = {}) {
     pqxx::work tx(*connection_);
     ASSERT_EQ(ClaimForVerification(tx, 100, kIdleLimit).size(), results.size());
-    RecordVerification(tx, results, processed);
+    Record(tx, results, processed);
     tx.commit();
   }
 
@@ -397,7 +403,7 @@ TEST_F(VerificationQueuePgTest, ResultForARowNoLongerReceivedChangesNothing) {
   Insert("EVGONE2");
   Exec("UPDATE paypro_events SET state = 'processed' WHERE event_id IN ('EVGONE1', 'EVGONE2')");
   pqxx::work tx(*connection_);
-  RecordVerification(tx, {Outcome("EVGONE1", Kind::kRetry, "503", seconds(60)), Verified("EVGONE2")});
+  Record(tx, {Outcome("EVGONE1", Kind::kRetry, "503", seconds(60)), Verified("EVGONE2")});
   tx.commit();
   EXPECT_EQ(Column("EVGONE1", "state || ' ' || attempts"), "processed 0");
   EXPECT_EQ(Column("EVGONE2", "state || ' ' || (verified_body IS NULL)"), "processed true");
