@@ -32,10 +32,22 @@ std::optional<std::string> ShowEventJson(pqxx::connection_base& connection, cons
 std::vector<std::string> ListEventsJson(pqxx::connection_base& connection, const std::optional<std::string>& state,
                                         int limit) {
   pqxx::read_transaction tx(connection);
-  const pqxx::result rows = tx.exec_params(
-      std::string("SELECT json_build_object(") + kSummaryColumns +
-          ")::text FROM paypro_events WHERE ($1::text IS NULL OR state = $1) ORDER BY seq DESC LIMIT $2",
-      state, limit);
+  // The newest events are found in a window of seq below the identity's last
+  // value, through the BRIN index; the window widens until it holds `limit`
+  // rows or reaches the table's start. It starts at twice the limit because
+  // every duplicate POST draws a seq value that no row keeps.
+  const auto newest = tx.exec1("SELECT coalesce(pg_sequence_last_value("
+                               "pg_get_serial_sequence('paypro_events', 'seq')::regclass), 0)")[0]
+                          .as<int64_t>();
+  pqxx::result rows;
+  for (int64_t window = 2 * int64_t{limit};; window *= 4) {
+    const int64_t floor = newest - window;
+    rows = tx.exec_params(std::string("SELECT json_build_object(") + kSummaryColumns +
+                              ")::text FROM paypro_events WHERE seq > $3 AND ($1::text IS NULL OR state = $1)"
+                              " ORDER BY seq DESC LIMIT $2",
+                          state, limit, floor);
+    if (rows.size() >= static_cast<size_t>(limit) || floor <= 0) break;
+  }
   std::vector<std::string> lines;
   lines.reserve(rows.size());
   for (const auto& row : rows) lines.push_back(row[0].as<std::string>());

@@ -102,12 +102,24 @@ constexpr std::string_view kRoomForLeases = R"sql(
 ALTER TABLE paypro_events SET (fillfactor = 50);
 )sql";
 
+// A B-tree on seq served only --list-events, and cost every insert and every
+// verified or processed update an index entry: dropped from a fresh database,
+// 8 % more webhooks were acknowledged a second. Rows are appended in seq
+// order, so a BRIN index, which records each page range's lowest and highest
+// seq and is written only when a summarized range widens, finds the newest
+// pages as well (see ListEventsJson).
+constexpr std::string_view kNewestByPageRange = R"sql(
+DROP INDEX paypro_events_newest;
+CREATE INDEX paypro_events_seq_ranges ON paypro_events USING brin (seq);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "events inbox and handler runs", kEventsTable},
     Migration{2, "mirror tables", kMirrorTables},
     Migration{3, "backfill state", kBackfillState},
     Migration{4, "index of rejected and dead events", kFinishedBadlyIndex},
     Migration{5, "room on event pages for lease updates", kRoomForLeases},
+    Migration{6, "page ranges of seq instead of a B-tree", kNewestByPageRange},
 };
 
 Result<int> CurrentVersion(pqxx::connection_base& connection) {

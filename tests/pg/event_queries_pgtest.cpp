@@ -29,6 +29,13 @@ class EventQueriesPgTest : public ::testing::Test {
     }
   }
 
+  // `count` events named prefix1..prefixN, oldest first, with bodies of `body_size` bytes.
+  void InsertMany(const std::string& prefix, int count, int body_size = 20) {
+    database_.Scalar(fmt::format("INSERT INTO paypro_events (event_id, event_type, raw_body) SELECT '{}' || i,"
+                                 " 'payment.paid', repeat('x', {}) FROM generate_series(1, {}) i",
+                                 prefix, body_size, count));
+  }
+
   // Parses `json` into the fixture's parser; the element lives until the next Parse.
   simdjson::dom::object Parse(const std::string& json) {
     simdjson::dom::object object;
@@ -149,6 +156,38 @@ TEST_F(EventQueriesPgTest, ListRespectsLimit) {
   EXPECT_EQ(IdsOf(ListEventsJson(*connection_, std::nullopt, 2)), (Ids_{"EVLIMIT5", "EVLIMIT4"}));
   EXPECT_EQ(IdsOf(ListEventsJson(*connection_, std::nullopt, 1)), (Ids_{"EVLIMIT5"}));
   EXPECT_EQ(ListEventsJson(*connection_, std::nullopt, 10).size(), 5u);
+}
+
+// The list searches a window of seq below the newest value and widens it:
+// these need more than the first window.
+TEST_F(EventQueriesPgTest, ListFindsAnOldEventOfAStateBehindManyNewerOnes) {
+  Insert("EVOLD1", "state = 'dead'");
+  InsertMany("EVNEW", 300);
+  EXPECT_EQ(IdsOf(ListEventsJson(*connection_, std::string("dead"), 5)), (Ids_{"EVOLD1"}));
+  EXPECT_EQ(ListEventsJson(*connection_, std::string("received"), 1000).size(), 300u);
+}
+
+TEST_F(EventQueriesPgTest, ListSkipsSeqValuesThatDuplicatesDrew) {
+  for (const char* id : {"EVGAP1", "EVGAP2", "EVGAP3"}) Insert(id);
+  database_.Scalar("INSERT INTO paypro_events (event_id, event_type) SELECT 'EVGAP3', 'payment.paid'"
+                   " FROM generate_series(1, 500) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(IdsOf(ListEventsJson(*connection_, std::nullopt, 3)), (Ids_{"EVGAP3", "EVGAP2", "EVGAP1"}));
+}
+
+TEST_F(EventQueriesPgTest, ListThroughPageRangesFindsSummarizedAndNewerRows) {
+  InsertMany("EVRANGE", 3000, 1000);
+  database_.Scalar("VACUUM ANALYZE paypro_events");  // summarizes the full page ranges
+  Insert("EVLATE1");                                  // on the tail, not summarized
+  database_.Scalar("UPDATE paypro_events SET state = 'failed' WHERE event_id = 'EVRANGE1'");
+  // The planner picks the page ranges for a narrow window by itself; forced
+  // onto them, the widest window finds the oldest row too.
+  EXPECT_NE(database_.Scalar("EXPLAIN (FORMAT JSON) SELECT event_id FROM paypro_events WHERE seq > 2990"
+                             " ORDER BY seq DESC LIMIT 5")
+                .find("paypro_events_seq_ranges"),
+            std::string::npos);
+  pqxx::nontransaction(*connection_).exec0("SET enable_seqscan = off");
+  EXPECT_EQ(IdsOf(ListEventsJson(*connection_, std::string("failed"), 5)), (Ids_{"EVRANGE1"}));
+  EXPECT_EQ(IdsOf(ListEventsJson(*connection_, std::nullopt, 2)), (Ids_{"EVLATE1", "EVRANGE3000"}));
 }
 
 TEST_F(EventQueriesPgTest, ListOfEmptyTableIsEmpty) {
