@@ -103,11 +103,11 @@ ALTER TABLE paypro_events SET (fillfactor = 50);
 )sql";
 
 // A B-tree on seq served only --list-events, and cost every insert and every
-// verified or processed update an index entry: dropped from a fresh database,
-// 8 % more webhooks were acknowledged a second. Rows are appended in seq
-// order, so a BRIN index, which records each page range's lowest and highest
-// seq and is written only when a summarized range widens, finds the newest
-// pages as well (see ListEventsJson).
+// verified or processed update an index entry; without it a burst ran about
+// 10 % faster (docs/BENCHMARKS.md). Rows are appended in seq order, so a BRIN
+// index, which keeps each page range's lowest and highest seq and is written
+// only when a summarized range widens, finds the newest pages as well (see
+// ListEventsJson).
 constexpr std::string_view kNewestByPageRange = R"sql(
 DROP INDEX paypro_events_newest;
 CREATE INDEX paypro_events_seq_ranges ON paypro_events USING brin (seq);
