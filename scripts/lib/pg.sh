@@ -73,9 +73,11 @@ pg_pick_port() {
   return 1
 }
 
-# Creates the cluster files in <dir>/data with the test settings.
+# Creates the cluster files in <dir>/data with the test settings, then the
+# NAME=VALUE settings given after <dir>, which override them.
 pg_init_cluster() {
-  local bindir="$1" user="$2" dir="$3"
+  local bindir="$1" user="$2" dir="$3" setting
+  shift 3
   # --no-sync only skips flushing initdb's own output; the server keeps fsync on.
   pg_as_user "$user" "$dir" "$bindir/initdb" --pgdata="$dir/data" --username=postgres \
     --auth=trust --encoding=UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 || {
@@ -91,6 +93,9 @@ unix_socket_directories = '$dir'
 max_connections = 200
 shared_buffers = 128MB
 EOF
+  for setting in "$@"; do
+    echo "${setting%%=*} = '${setting#*=}'" >>"$dir/data/postgresql.conf"
+  done
 }
 
 # Starts the server on a free port, retrying when another process grabs the
@@ -149,10 +154,13 @@ pg_prepare_dir() {
   fi
 }
 
-# pg_start [dir]: starts a throwaway cluster in <dir> (default: a new mktemp
-# directory under /tmp) and exports the connection settings.
+# pg_start [dir [NAME=VALUE...]]: starts a throwaway cluster in <dir> (default:
+# a new mktemp directory under /tmp), with the given PostgreSQL settings on top
+# of the test settings, and exports the connection settings. A setting
+# PostgreSQL rejects stops the server from starting, with its log tail.
 pg_start() {
   local dir="${1:-}" bindir user port
+  shift || true
   if [[ -z "$dir" ]]; then
     dir="$(mktemp -d /tmp/paypro-pg.XXXXXX)"
   fi
@@ -160,7 +168,7 @@ pg_start() {
   user="$(pg_run_user)" || return 1
   pg_prepare_dir "$user" "$dir" || return 1
   export PAYPRO_PG_DIR="$dir"
-  pg_init_cluster "$bindir" "$user" "$dir" || return 1
+  pg_init_cluster "$bindir" "$user" "$dir" "$@" || return 1
   port="$(pg_launch "$bindir" "$user" "$dir")" || return 1
   pg_wait_ready "$bindir" "$port" || return 1
   pg_create_test_db "$bindir" "$port" || return 1
