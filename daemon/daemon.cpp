@@ -192,7 +192,7 @@ int RunDaemon(const Config& loaded, const std::string& config_path, const EnvLoo
   InboxStats inbox_stats;
   PipelineStats pipeline_stats;
   WebhookStats webhook_stats;
-  InboxWriter inbox(config.database.url, config.database, received, inbox_stats);
+  InboxWriter inbox(ioc.get_executor(), config.database.url, config.database, received, inbox_stats);
   Verifier verifier(config, table, received, verified, pipeline_stats);
   Processor processor(config, table, verified, runs_created, pipeline_stats);
   HandlerRunner runner(config, table, runs_created, pipeline_stats);

@@ -1,15 +1,17 @@
-// Inbox writer threads: batch, insert, commit, answer.
+// Inbox connections: batch, insert, commit, answer.
 #include "storage/inbox_writer.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <pqxx/pqxx>
+#include <boost/asio/post.hpp>
 
 #include "storage/database.hpp"
 #include "storage/text_array.hpp"
 
 namespace webhookd {
+
+namespace net = boost::asio;
 
 namespace {
 
@@ -17,12 +19,14 @@ constexpr auto kReconnectPause = std::chrono::milliseconds(500);
 
 // One statement, prepared once per connection, whatever the batch size: the
 // batch travels as five arrays. A statement with a VALUES row per webhook had
-// PostgreSQL lex, parse and plan every body as a literal, every time.
-constexpr const char* kInsertStatement = "inbox_insert";
-constexpr const char* kInsertSql =
+// PostgreSQL lex, parse and plan every body as a literal, every time. One
+// statement on its own is its own transaction, as atomic and as durable as
+// BEGIN … COMMIT around it, for one round trip instead of three.
+constexpr PreparedStatement kInsert{
+    "inbox_insert",
     "INSERT INTO paypro_events (event_id, event_type, resource_id, paypro_created_at, raw_body)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])"
-    " ON CONFLICT (event_id) DO NOTHING";
+    " ON CONFLICT (event_id) DO NOTHING"};
 
 // One array literal of the batch, `field_of(item)` per item (nullopt: NULL).
 template <typename FieldOf>
@@ -37,69 +41,218 @@ std::optional<std::string_view> NullIfEmpty(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional<std::string_view>(text);
 }
 
-Result<std::unique_ptr<pqxx::connection>> Connect(const Secret& url) {
-  auto connected = ConnectDatabase(url);
-  if (connected) (*connected)->prepare(kInsertStatement, kInsertSql);
-  return connected;
+// The insert's five parameters. Empty hints become NULL; created_at was
+// checked as RFC 3339 at intake, so the cast cannot fail the batch.
+std::vector<std::string> InsertParameters(const std::vector<InboxItem>& batch) {
+  return {ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.id); }),
+          ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.event_type); }),
+          ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.resource_id); }),
+          ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.created_at); }),
+          ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.body); })};
 }
 
-// One statement on its own is its own transaction, as atomic and as durable
-// as BEGIN … COMMIT around it, for one round trip to PostgreSQL instead of three.
-void InsertBatch(pqxx::connection& connection, const std::vector<InboxItem>& batch) {
-  pqxx::nontransaction tx(connection);
-  // Empty hints become NULL; created_at was checked as RFC 3339 at intake, so
-  // the cast cannot fail the batch.
-  tx.exec_prepared0(kInsertStatement, ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.id); }),
-                    ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.event.event_type); }),
-                    ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.resource_id); }),
-                    ArrayOf(batch, [](const InboxItem& i) { return NullIfEmpty(i.event.created_at); }),
-                    ArrayOf(batch, [](const InboxItem& i) { return std::string_view(i.body); }));
+Error Unavailable(std::string detail) {
+  return MakeError(ErrorCode::kUnavailable, "temporarily unavailable", std::move(detail));
 }
 
 }  // namespace
 
-InboxWriter::InboxWriter(Secret database_url, const DatabaseConfig& config, WorkSignal& stored,
-                         InboxStats& stats)
-    : database_url_(std::move(database_url)), config_(config), stored_(stored), stats_(stats) {}
+InboxWriter::InboxWriter(const net::any_io_executor& executor, Secret database_url, const DatabaseConfig& config,
+                         WorkSignal& stored, InboxStats& stats)
+    : database_url_(std::move(database_url)),
+      config_(config),
+      stored_(stored),
+      stats_(stats),
+      strand_(net::make_strand(executor)) {
+  for (int i = 0; i < config_.inbox_writers; ++i) writers_.push_back(std::make_unique<Writer>(strand_));
+}
 
 InboxWriter::~InboxWriter() { Stop(); }
 
 void InboxWriter::Start() {
-  for (int i = 0; i < config_.inbox_writers; ++i) threads_.emplace_back([this] { Run(); });
+  started_ = true;
+  net::post(strand_, [this] {
+    for (auto& writer : writers_) Connect(*writer);
+  });
 }
 
 void InboxWriter::Stop() {
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
   }
-  queued_.notify_all();
-  for (std::thread& thread : threads_) thread.join();
-  threads_.clear();
+  if (!started_) return;
+  std::future<void> drained = drained_.get_future();
+  net::post(strand_, [this] {
+    // A writer waiting to reconnect tries now, for what is still queued.
+    for (auto& writer : writers_) writer->reconnect_timer.cancel();
+    Kick();
+  });
+  drained.wait();
+  connector_.join();
 }
 
 Status InboxWriter::Submit(InboxItem item) {
   if (!healthy_) {
     ++stats_.rejected_down;
-    return MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "database unreachable");
+    return Unavailable("database unreachable");
   }
+  bool post_kick = false;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= config_.queue_capacity ||
-        queued_bytes_ + item.body.size() > kMaxQueuedBytes) {
+    if (stopping_ || queue_.size() >= config_.queue_capacity || queued_bytes_ + item.body.size() > kMaxQueuedBytes) {
       ++stats_.rejected_full;
-      return MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "inbox queue full");
+      return Unavailable("inbox queue full");
     }
     queued_bytes_ += item.body.size();
     queue_.push_back(std::move(item));
+    post_kick = !std::exchange(kick_posted_, true);
   }
-  queued_.notify_one();
+  // Posted, not run here: the calls read in the same turn of the event loop
+  // join the batch.
+  if (post_kick) net::post(strand_, [this] { Kick(); });
   return Ok{};
 }
 
+void InboxWriter::Kick() {
+  {
+    std::lock_guard lock(mutex_);
+    kick_posted_ = false;
+  }
+  for (auto& writer : writers_) {
+    if (!writer->busy && writer->connection) StoreNext(*writer);
+  }
+  FinishIfDrained();
+}
+
+void InboxWriter::StoreNext(Writer& writer) {
+  writer.batch = TakeBatch();
+  if (writer.batch.empty()) {
+    writer.busy = false;
+    return FinishIfDrained();
+  }
+  Store(writer);
+}
+
+void InboxWriter::Store(Writer& writer) {
+  writer.busy = true;
+  // One order for every connection (and for backfill pages), so that two
+  // transactions inserting the same ids cannot deadlock.
+  std::sort(writer.batch.begin(), writer.batch.end(),
+            [](const InboxItem& a, const InboxItem& b) { return a.event.id < b.event.id; });
+  writer.connection->ExecPrepared(InsertParameters(writer.batch),
+                                  [this, &writer](Status stored) { OnStored(writer, std::move(stored)); });
+}
+
+void InboxWriter::OnStored(Writer& writer, Status stored) {
+  if (stored) {
+    ++stats_.batches;
+    stats_.rows_committed += writer.batch.size();
+    writer.retrying = false;
+    Complete(writer.batch, Ok{});
+    stored_.Notify();
+    return StoreNext(writer);
+  }
+  const std::string detail = RedactPassword(stored.error().detail, database_url_);
+  const bool lost = !writer.connection->is_open();
+  writer.connection.reset();
+  if (lost && !writer.retrying) {
+    // The connection may have died (its backend terminated, an idle timeout,
+    // a restart already over) although PostgreSQL is fine: one fresh
+    // connection and the batch again before answering 503. Inserting twice
+    // is harmless, even after a commit of unknown outcome (ON CONFLICT DO
+    // NOTHING).
+    spdlog::warn("inbox: database connection lost, reconnecting to store {} calls again: {}", writer.batch.size(),
+                 detail);
+    writer.retrying = true;
+    return Connect(writer);
+  }
+  // Answering 503 is safe even when the insert's outcome is unknown:
+  // PayPro's retry lands on ON CONFLICT DO NOTHING.
+  if (lost) {
+    healthy_ = false;
+    spdlog::error("inbox: lost the database connection: {}", detail);
+    Complete(writer.batch, Unavailable("database connection lost"));
+  } else {
+    spdlog::error("inbox: batch of {} not stored: {}", writer.batch.size(), detail);
+    Complete(writer.batch, Unavailable("insert failed"));
+  }
+  writer.retrying = false;
+  Connect(writer);
+}
+
+void InboxWriter::Connect(Writer& writer) {
+  writer.busy = true;
+  net::post(connector_, [this, &writer] {
+    auto opened = AsyncPgConnection::Open(strand_, database_url_, kInsert);
+    net::post(strand_, [this, &writer, opened = std::move(opened)]() mutable { OnConnected(writer, std::move(opened)); });
+  });
+}
+
+void InboxWriter::OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConnection>> opened) {
+  if (!opened) {
+    if (writer.retrying) {
+      writer.retrying = false;
+      spdlog::error("inbox: lost the database connection: {}", opened.error().detail);
+      Complete(writer.batch, Unavailable("database connection lost"));
+    }
+    // While another connection stores, the queue is still being served.
+    if (!AnyConnected()) {
+      if (healthy_.exchange(false)) spdlog::error("inbox: {}; answering 503", opened.error().detail);
+      FailQueued(opened.error());
+    }
+    return ReconnectLater(writer);
+  }
+  writer.connection = std::move(*opened);
+  if (!healthy_.exchange(true)) spdlog::info("inbox: database reachable again");
+  if (writer.retrying) return Store(writer);
+  StoreNext(writer);
+}
+
+void InboxWriter::ReconnectLater(Writer& writer) {
+  writer.reconnect_timer.expires_after(kReconnectPause);
+  writer.reconnect_timer.async_wait([this, &writer](boost::system::error_code) {
+    bool nothing_to_store;
+    {
+      std::lock_guard lock(mutex_);
+      nothing_to_store = stopping_ && queue_.empty();
+    }
+    if (!nothing_to_store) return Connect(writer);
+    writer.busy = false;
+    FinishIfDrained();
+  });
+}
+
+void InboxWriter::FailQueued(const Status& status) {
+  std::vector<InboxItem> failed;
+  {
+    std::lock_guard lock(mutex_);
+    failed.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
+  Complete(failed, status);
+}
+
+bool InboxWriter::AnyConnected() const {
+  return std::any_of(writers_.begin(), writers_.end(), [](const auto& writer) { return writer->connection != nullptr; });
+}
+
+void InboxWriter::FinishIfDrained() {
+  if (drained_set_) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ || !queue_.empty() || kick_posted_) return;
+  }
+  if (std::any_of(writers_.begin(), writers_.end(), [](const auto& writer) { return writer->busy; })) return;
+  for (auto& writer : writers_) writer->connection.reset();  // none has a statement in flight
+  drained_set_ = true;
+  drained_.set_value();
+}
+
 std::vector<InboxItem> InboxWriter::TakeBatch() {
-  std::unique_lock lock(mutex_);
-  queued_.wait_for(lock, kReconnectPause, [&] { return stopping_ || !queue_.empty(); });
+  std::lock_guard lock(mutex_);
   std::vector<InboxItem> batch;
   const size_t count = std::min(queue_.size(), config_.max_batch);
   batch.reserve(count);
@@ -114,66 +267,6 @@ std::vector<InboxItem> InboxWriter::TakeBatch() {
 void InboxWriter::Complete(std::vector<InboxItem>& batch, const Status& status) {
   for (InboxItem& item : batch) item.done(status);
   batch.clear();
-}
-
-void InboxWriter::Run() {
-  std::unique_ptr<pqxx::connection> connection;
-  while (true) {
-    std::vector<InboxItem> batch = TakeBatch();
-    if (batch.empty()) {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    }
-    if (!connection) {
-      auto connected = Connect(database_url_);
-      if (!connected) {
-        if (healthy_.exchange(false)) spdlog::error("inbox: {}; answering 503", connected.error().detail);
-        Complete(batch, connected.error());
-        std::this_thread::sleep_for(kReconnectPause);
-        continue;
-      }
-      connection = std::move(*connected);
-      if (!healthy_.exchange(true)) spdlog::info("inbox: database reachable again");
-    }
-    if (batch.empty()) continue;
-    // One order for every writer (and for backfill pages), so that two
-    // transactions inserting the same ids cannot deadlock.
-    std::sort(batch.begin(), batch.end(),
-              [](const InboxItem& a, const InboxItem& b) { return a.event.id < b.event.id; });
-    try {
-      try {
-        InsertBatch(*connection, batch);
-      } catch (const pqxx::failure& e) {
-        // The connection may have died (its backend terminated, an idle
-        // timeout, a restart already over) although PostgreSQL is fine: one
-        // fresh connection and the batch again before answering 503. Inserting
-        // twice is harmless, even after a commit of unknown outcome (ON
-        // CONFLICT DO NOTHING).
-        if (connection->is_open()) throw;
-        auto fresh = Connect(database_url_);
-        if (!fresh) throw;
-        spdlog::warn("inbox: database connection lost, reconnected: {}", RedactPassword(e.what(), database_url_));
-        connection = std::move(*fresh);
-        InsertBatch(*connection, batch);
-      }
-      ++stats_.batches;
-      stats_.rows_committed += batch.size();
-      Complete(batch, Ok{});
-      stored_.Notify();
-    } catch (const pqxx::broken_connection& e) {
-      // The retry above failed too. Answering 503 is safe even when the
-      // insert's outcome is unknown (the connection broke after PostgreSQL
-      // had it): PayPro's retry lands on ON CONFLICT DO NOTHING.
-      connection.reset();
-      healthy_ = false;
-      spdlog::error("inbox: lost the database connection: {}", RedactPassword(e.what(), database_url_));
-      Complete(batch, MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "database connection lost"));
-    } catch (const std::exception& e) {
-      spdlog::error("inbox: batch of {} not stored: {}", batch.size(), e.what());
-      connection.reset();
-      Complete(batch, MakeError(ErrorCode::kUnavailable, "temporarily unavailable", "insert failed"));
-    }
-  }
 }
 
 }  // namespace webhookd

@@ -2,19 +2,24 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <deque>
 #include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "config/config.hpp"
-#include "core/secret.hpp"
 #include "core/result.hpp"
+#include "core/secret.hpp"
 #include "core/work_signal.hpp"
 #include "paypro/posted_event.hpp"
+#include "storage/async_pg_connection.hpp"
 
 namespace webhookd {
 
@@ -22,7 +27,7 @@ namespace webhookd {
 struct InboxItem {
   PostedEvent event;  ///< id and hints as posted; PayPro's copy replaces the hints
   std::string body;
-  /// Called from a writer thread: Ok once the row is committed (new or
+  /// Called on the writer's executor: Ok once the row is committed (new or
   /// duplicate), kUnavailable when it could not be.
   std::function<void(Status)> done;
 };
@@ -35,23 +40,29 @@ struct InboxStats {
   std::atomic<uint64_t> rejected_down{0};   ///< refused: database unreachable
 };
 
-/// Writer threads take everything queued (up to max_batch) into one
-/// INSERT ... ON CONFLICT DO NOTHING and one commit. While one batch commits
-/// the next one gathers, so batches grow with load and each request pays
-/// for a share of one fsync. The queue is bounded by count and bytes: beyond
-/// that, and while PostgreSQL is unreachable, Submit refuses at once so the
-/// caller can answer 503 and PayPro retries.
+/// Each of `inbox_writers` connections takes everything queued (up to
+/// max_batch) into one INSERT ... ON CONFLICT DO NOTHING, its own commit.
+/// While one batch commits the next one gathers, so batches grow with load
+/// and each request pays for a share of one fsync. The connections are
+/// driven from the I/O threads' executor (libpq's non-blocking interface):
+/// a call reaches its connection and its answer comes back without a hand-off
+/// to another thread; only connecting, which blocks, has a thread of its own.
+/// The queue is bounded by count and bytes: beyond that, and while PostgreSQL
+/// is unreachable, Submit refuses at once so the caller can answer 503 and
+/// PayPro retries.
 class InboxWriter {
  public:
-  InboxWriter(Secret database_url, const DatabaseConfig& config, WorkSignal& stored, InboxStats& stats);
+  InboxWriter(const boost::asio::any_io_executor& executor, Secret database_url, const DatabaseConfig& config,
+              WorkSignal& stored, InboxStats& stats);
   ~InboxWriter();
 
-  /// Connects and starts the writer threads.
+  /// Starts connecting.
   void Start();
-  /// Stores what is queued, then stops the threads.
+  /// Stores what is queued, then closes the connections. The executor must
+  /// keep running until this returns.
   void Stop();
 
-  /// Queues `item`. On refusal, `item.done` is not called.
+  /// Queues `item`, from any thread. On refusal, `item.done` is not called.
   Status Submit(InboxItem item);
 
   /// False while PostgreSQL is unreachable.
@@ -61,7 +72,28 @@ class InboxWriter {
   static constexpr size_t kMaxQueuedBytes = 32 * 1024 * 1024;
 
  private:
-  void Run();
+  /// One connection and the batch it is storing.
+  struct Writer {
+    explicit Writer(const boost::asio::any_io_executor& executor) : reconnect_timer(executor) {}
+    std::unique_ptr<AsyncPgConnection> connection;
+    std::vector<InboxItem> batch;
+    bool busy = false;         ///< connecting, storing or waiting to reconnect
+    bool retrying = false;     ///< `batch` goes again on a fresh connection
+    boost::asio::steady_timer reconnect_timer;
+  };
+
+  // All of these run on strand_.
+  void Kick();
+  void StoreNext(Writer& writer);
+  void Store(Writer& writer);
+  void OnStored(Writer& writer, Status stored);
+  void Connect(Writer& writer);
+  void OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConnection>> opened);
+  void ReconnectLater(Writer& writer);
+  void FailQueued(const Status& status);
+  bool AnyConnected() const;
+  void FinishIfDrained();
+
   std::vector<InboxItem> TakeBatch();
   static void Complete(std::vector<InboxItem>& batch, const Status& status);
 
@@ -70,13 +102,19 @@ class InboxWriter {
   WorkSignal& stored_;
   InboxStats& stats_;
 
-  std::mutex mutex_;
-  std::condition_variable queued_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::thread_pool connector_{1};  // PQconnectdb blocks: never on the I/O threads
+  std::vector<std::unique_ptr<Writer>> writers_;
+  bool started_ = false;
+
+  std::mutex mutex_;  // guards what Submit touches
   std::deque<InboxItem> queue_;
   size_t queued_bytes_ = 0;
+  bool kick_posted_ = false;
   bool stopping_ = false;
   std::atomic<bool> healthy_{true};
-  std::vector<std::thread> threads_;
+  std::promise<void> drained_;  // set on strand_ once stopping and nothing is left
+  bool drained_set_ = false;
 };
 
 }  // namespace webhookd

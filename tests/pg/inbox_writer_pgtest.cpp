@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/migrations.hpp"
+#include "tests/support/io_thread.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace webhookd::testing {
@@ -77,6 +78,7 @@ class InboxWriterPgTest : public ::testing::Test {
   TestDatabase database_;
   WorkSignal stored_;
   InboxStats stats_;
+  IoThread io_;  // the writer's connections are driven from it, as from the daemon's I/O thread
 };
 
 TEST_F(InboxWriterPgTest, ConcurrentSubmitsAllCommitInFewerTransactions) {
@@ -85,7 +87,7 @@ TEST_F(InboxWriterPgTest, ConcurrentSubmitsAllCommitInFewerTransactions) {
   constexpr int kTotal = kThreads * kPerThread;
   DatabaseConfig config;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   writer.Start();
   std::atomic<int> refused{0};
   std::vector<std::thread> threads;
@@ -114,7 +116,7 @@ TEST_F(InboxWriterPgTest, ConcurrentSubmitsAllCommitInFewerTransactions) {
 TEST_F(InboxWriterPgTest, DuplicateSubmitsGiveOneRowAndAllOk) {
   DatabaseConfig config;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   writer.Start();
   std::vector<std::thread> threads;
   for (int t = 0; t < 5; ++t) {
@@ -134,7 +136,7 @@ TEST_F(InboxWriterPgTest, DuplicateSubmitsGiveOneRowAndAllOk) {
 TEST_F(InboxWriterPgTest, DuplicateOfAStoredEventIsOkAndKeepsTheFirstBody) {
   DatabaseConfig config;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   writer.Start();
   ASSERT_TRUE(writer.Submit(InboxItem{PostedEvent{"EVFIRST1", "payment.paid", "", ""}, R"({"id":"EVFIRST1","n":1})", outcomes.Callback()}));
   ASSERT_TRUE(outcomes.WaitFor(1));
@@ -158,7 +160,7 @@ TEST_F(InboxWriterPgTest, BodiesAndHintsAreStoredExactlyWhateverTheyHold) {
   };
   DatabaseConfig config;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   for (size_t i = 0; i < bodies.size(); ++i) {
     const std::string id = fmt::format("EVTEXT{:02}", i + 1);
     // The second is a resource's event with a creation time; the others post neither.
@@ -182,11 +184,57 @@ TEST_F(InboxWriterPgTest, BodiesAndHintsAreStoredExactlyWhateverTheyHold) {
             "PP123 2026-11-22 01:02:03");
 }
 
+// A batch far larger than a socket's buffer goes out in pieces, each when the
+// socket takes more, without blocking the thread that drives it.
+TEST_F(InboxWriterPgTest, BatchLargerThanTheSocketBufferIsStoredWhole) {
+  constexpr int kItems = 24;
+  DatabaseConfig config;
+  config.inbox_writers = 1;
+  Outcomes outcomes;
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
+  for (int i = 0; i < kItems; ++i) {
+    const std::string id = EventId(i);
+    const std::string body = fmt::format(R"({{"id":"{}","padding":"{}"}})", id, std::string(1024 * 1024, 'x'));
+    ASSERT_TRUE(writer.Submit(InboxItem{PostedEvent{id, "payment.paid", "", ""}, body, outcomes.Callback()}));
+  }
+  writer.Start();
+  ASSERT_TRUE(outcomes.WaitFor(kItems));
+  writer.Stop();
+  EXPECT_EQ(outcomes.ok(), static_cast<size_t>(kItems));
+  EXPECT_EQ(stats_.batches.load(), 1u);
+  EXPECT_EQ(database_.Scalar("SELECT count(*) FROM paypro_events WHERE length(raw_body) > 1024 * 1024"
+                             " AND raw_body::json->>'id' = event_id"),
+            std::to_string(kItems));
+}
+
+// PostgreSQL refusing a batch (here a constraint an operator added) answers
+// that batch 503 and keeps storing the next ones: PayPro retries the refused.
+TEST_F(InboxWriterPgTest, RefusedBatchAnswersUnavailableAndTheNextIsStored) {
+  database_.Scalar("ALTER TABLE paypro_events ADD CONSTRAINT no_poison CHECK (event_type <> 'poison')"
+                   " NOT VALID");
+  DatabaseConfig config;
+  config.inbox_writers = 1;
+  Outcomes outcomes;
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
+  writer.Start();
+  ASSERT_TRUE(writer.Submit(InboxItem{PostedEvent{"EVPOISON1", "poison", "", ""}, R"({"id":"EVPOISON1"})",
+                                      outcomes.Callback()}));
+  ASSERT_TRUE(outcomes.WaitFor(1));
+  EXPECT_EQ(outcomes.failures(), std::vector<ErrorCode>{ErrorCode::kUnavailable});
+  EXPECT_TRUE(writer.healthy()) << "a refused statement is not an unreachable database";
+  ASSERT_TRUE(writer.Submit(Item(EventId(1), outcomes)));
+  ASSERT_TRUE(outcomes.WaitFor(2));
+  writer.Stop();
+  EXPECT_EQ(outcomes.ok(), 1u);
+  EXPECT_EQ(Rows(), 1);
+  EXPECT_EQ(stats_.batches.load(), 1u);
+}
+
 TEST_F(InboxWriterPgTest, FullQueueRefusesWithUnavailable) {
   DatabaseConfig config;
   config.queue_capacity = 10;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   int accepted = 0;
   for (int i = 0; i < 25; ++i) {
     Status submitted = writer.Submit(Item(EventId(i), outcomes));
@@ -219,7 +267,7 @@ TEST_F(InboxWriterPgTest, UnreachableDatabaseAnswersUnavailableAndTurnsUnhealthy
   DatabaseConfig config;
   config.inbox_writers = 1;
   Outcomes outcomes;
-  InboxWriter writer(Secret(fmt::format("postgresql://webhookd:hunter2@127.0.0.1:{}/webhookd", closed_port)), config,
+  InboxWriter writer(io_.executor(), Secret(fmt::format("postgresql://webhookd:hunter2@127.0.0.1:{}/webhookd", closed_port)), config,
                      stored_, stats_);
   ASSERT_TRUE(writer.Submit(Item(EventId(1), outcomes)));
   EXPECT_TRUE(writer.healthy());
@@ -244,7 +292,7 @@ TEST_F(InboxWriterPgTest, BackendTerminatedWhileIdleIsReplacedWithoutRefusingCal
   DatabaseConfig config;
   config.inbox_writers = 1;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   writer.Start();
   ASSERT_TRUE(writer.Submit(Item(EventId(1), outcomes)).ok());
   ASSERT_TRUE(outcomes.WaitFor(1));
@@ -266,7 +314,7 @@ TEST_F(InboxWriterPgTest, StopStoresEverythingQueued) {
   config.max_batch = 50;
   config.queue_capacity = 1000;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   for (int i = 0; i < 500; ++i) ASSERT_TRUE(writer.Submit(Item(EventId(i), outcomes)));
   writer.Start();
   writer.Stop();
@@ -281,7 +329,7 @@ TEST_F(InboxWriterPgTest, StopStoresEverythingQueued) {
 TEST_F(InboxWriterPgTest, NotifiesStoredSignal) {
   DatabaseConfig config;
   Outcomes outcomes;
-  InboxWriter writer(Secret(database_.url()), config, stored_, stats_);
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
   std::atomic<bool> notified{false};
   std::thread waiter([&] { notified = stored_.WaitFor(milliseconds(10000)); });
   std::this_thread::sleep_for(milliseconds(50));

@@ -1,0 +1,114 @@
+// libpq's non-blocking calls, woken by the executor's reactor.
+#include "storage/async_pg_connection.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "storage/database.hpp"
+
+namespace webhookd {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::string Trimmed(const char* message) {
+  std::string text = message ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AsyncPgConnection>> AsyncPgConnection::Open(const net::any_io_executor& executor,
+                                                                   const Secret& url, PreparedStatement statement) {
+  const auto unavailable = [&](const std::string& what) {
+    return MakeError(ErrorCode::kUnavailable, "database unavailable", RedactPassword(what, url));
+  };
+  std::unique_ptr<PGconn, Finish> connection(PQconnectdb(WithConnectTimeout(url.Reveal(), 5).c_str()));
+  if (!connection) return unavailable("connecting to PostgreSQL: out of memory");
+  if (PQstatus(connection.get()) != CONNECTION_OK) {
+    return unavailable("connecting to PostgreSQL: " + Trimmed(PQerrorMessage(connection.get())));
+  }
+  const std::unique_ptr<PGresult, decltype(&PQclear)> prepared(
+      PQprepare(connection.get(), statement.name, statement.sql, 0, nullptr), &PQclear);
+  if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+    return unavailable(std::string("preparing ") + statement.name + ": " + Trimmed(PQerrorMessage(connection.get())));
+  }
+  // Sends must never block the thread that also serves HTTP: what the socket
+  // does not take at once, Flush() sends when it is writable.
+  if (PQsetnonblocking(connection.get(), 1) != 0) {
+    return unavailable("non-blocking mode: " + Trimmed(PQerrorMessage(connection.get())));
+  }
+  return std::unique_ptr<AsyncPgConnection>(new AsyncPgConnection(executor, std::move(connection), statement.name));
+}
+
+AsyncPgConnection::AsyncPgConnection(const net::any_io_executor& executor, std::unique_ptr<PGconn, Finish> connection,
+                                     const char* statement)
+    : connection_(std::move(connection)), socket_(executor, PQsocket(connection_.get())), statement_(statement) {}
+
+AsyncPgConnection::~AsyncPgConnection() {
+  // The socket is libpq's to close (PQfinish), not Asio's.
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+  socket_.release();
+}
+
+void AsyncPgConnection::ExecPrepared(const std::vector<std::string>& params, std::function<void(Status)> done) {
+  done_ = std::move(done);
+  answer_ = Ok{};
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const std::string& param : params) values.push_back(param.c_str());
+  // libpq copies the parameters into its own buffer here.
+  if (!PQsendQueryPrepared(connection_.get(), statement_, static_cast<int>(values.size()), values.data(), nullptr,
+                           nullptr, 0)) {
+    // Through the executor, as every answer: `done` may start the next
+    // statement, which must not happen inside this call.
+    return net::post(socket_.get_executor(), [this, failure = Failure("sending")]() mutable { Answer(std::move(failure)); });
+  }
+  Flush();
+}
+
+void AsyncPgConnection::Flush() {
+  const int flushed = PQflush(connection_.get());
+  if (flushed < 0) return Answer(Failure("sending"));
+  if (flushed == 0) return AwaitAnswer();
+  // PostgreSQL answers only once it has the whole statement, so nothing
+  // needs reading while the rest goes out.
+  socket_.async_wait(net::posix::stream_descriptor::wait_write, [this](boost::system::error_code ec) {
+    if (ec) return Answer(MakeError(ErrorCode::kUnavailable, "database unavailable", "sending: " + ec.message()));
+    Flush();
+  });
+}
+
+void AsyncPgConnection::AwaitAnswer() {
+  socket_.async_wait(net::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec) return Answer(MakeError(ErrorCode::kUnavailable, "database unavailable", "receiving: " + ec.message()));
+    if (!PQconsumeInput(connection_.get())) return Answer(Failure("receiving"));
+    // Each result, then the end of the statement's answer (a null result),
+    // may each need more input: ask PQisBusy before every PQgetResult.
+    while (!PQisBusy(connection_.get())) {
+      PGresult* result = PQgetResult(connection_.get());
+      if (!result) return Answer(std::move(answer_));
+      const ExecStatusType status = PQresultStatus(result);
+      if (answer_ && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        answer_ = MakeError(ErrorCode::kUnavailable, "database unavailable", Trimmed(PQresultErrorMessage(result)));
+      }
+      PQclear(result);
+    }
+    AwaitAnswer();
+  });
+}
+
+void AsyncPgConnection::Answer(Status status) {
+  // Moved out first: `done` may start the next statement on this connection.
+  auto done = std::move(done_);
+  done_ = nullptr;
+  done(std::move(status));
+}
+
+Status AsyncPgConnection::Failure(const std::string& what) const {
+  return MakeError(ErrorCode::kUnavailable, "database unavailable", what + ": " + Trimmed(PQerrorMessage(connection_.get())));
+}
+
+}  // namespace webhookd
