@@ -1,7 +1,11 @@
 // libpq's non-blocking calls, woken by the executor's reactor.
 #include "storage/async_pg_connection.hpp"
 
+#include <fcntl.h>
+
 #include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
 
 #include "storage/database.hpp"
 
@@ -39,19 +43,20 @@ Result<std::unique_ptr<AsyncPgConnection>> AsyncPgConnection::Open(const net::an
   if (PQsetnonblocking(connection.get(), 1) != 0) {
     return unavailable("non-blocking mode: " + Trimmed(PQerrorMessage(connection.get())));
   }
-  return std::unique_ptr<AsyncPgConnection>(new AsyncPgConnection(executor, std::move(connection), statement.name));
+  // Asio watches a duplicate of libpq's socket, so that the descriptor it has
+  // registered stays its own: libpq closes its socket when the connection
+  // breaks, and that number could be handed to another socket in the meantime.
+  const int watched = fcntl(PQsocket(connection.get()), F_DUPFD_CLOEXEC, 0);
+  if (watched < 0) return unavailable(std::string("duplicating the socket: ") + std::strerror(errno));
+  return std::unique_ptr<AsyncPgConnection>(
+      new AsyncPgConnection(executor, std::move(connection), watched, statement.name));
 }
 
 AsyncPgConnection::AsyncPgConnection(const net::any_io_executor& executor, std::unique_ptr<PGconn, Finish> connection,
-                                     const char* statement)
-    : connection_(std::move(connection)), socket_(executor, PQsocket(connection_.get())), statement_(statement) {}
+                                     int watched, const char* statement)
+    : connection_(std::move(connection)), socket_(executor, watched), statement_(statement) {}
 
-AsyncPgConnection::~AsyncPgConnection() {
-  // The socket is libpq's to close (PQfinish), not Asio's.
-  boost::system::error_code ignored;
-  socket_.cancel(ignored);
-  socket_.release();
-}
+AsyncPgConnection::~AsyncPgConnection() = default;
 
 void AsyncPgConnection::ExecPrepared(const std::vector<std::string>& params, std::function<void(Status)> done) {
   done_ = std::move(done);

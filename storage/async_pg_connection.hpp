@@ -49,7 +49,7 @@ class AsyncPgConnection {
     void operator()(PGconn* connection) const { PQfinish(connection); }
   };
   AsyncPgConnection(const boost::asio::any_io_executor& executor, std::unique_ptr<PGconn, Finish> connection,
-                    const char* statement);
+                    int watched, const char* statement);
 
   void Flush();
   void AwaitAnswer();
@@ -57,7 +57,7 @@ class AsyncPgConnection {
   Status Failure(const std::string& what) const;
 
   std::unique_ptr<PGconn, Finish> connection_;
-  boost::asio::posix::stream_descriptor socket_;  // libpq's socket, watched, never closed by Asio
+  boost::asio::posix::stream_descriptor socket_;  // a duplicate of libpq's socket, for waiting on
   const char* statement_;
   std::function<void(Status)> done_;
   Status answer_ = Ok{};
