@@ -163,9 +163,8 @@ void InboxWriter::OnStored(Writer& writer, Status stored) {
     // connection and the batch again before answering 503. Inserting twice
     // is harmless, even after a commit of unknown outcome (ON CONFLICT DO
     // NOTHING).
-    spdlog::warn("inbox: database connection lost, reconnecting to store {} calls again: {}", writer.batch.size(),
-                 detail);
     writer.retrying = true;
+    writer.lost_because = detail;
     return Connect(writer);
   }
   // Answering 503 is safe even when the insert's outcome is unknown:
@@ -206,7 +205,11 @@ void InboxWriter::OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConn
   }
   writer.connection = std::move(*opened);
   if (!healthy_.exchange(true)) spdlog::info("inbox: database reachable again");
-  if (writer.retrying) return Store(writer);
+  if (writer.retrying) {
+    spdlog::warn("inbox: database connection lost, reconnected to store {} calls again: {}", writer.batch.size(),
+                 writer.lost_because);
+    return Store(writer);
+  }
   StoreNext(writer);
 }
 

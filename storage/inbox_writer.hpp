@@ -79,6 +79,7 @@ class InboxWriter {
     std::vector<InboxItem> batch;
     bool busy = false;         ///< connecting, storing or waiting to reconnect
     bool retrying = false;     ///< `batch` goes again on a fresh connection
+    std::string lost_because;  ///< why the connection `batch` first went to broke
     boost::asio::steady_timer reconnect_timer;
   };
 
