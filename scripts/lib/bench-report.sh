@@ -39,10 +39,10 @@ report_results() {
   if [[ -n "$(git -C "$REPO_ROOT" status --porcelain 2>/dev/null)" ]]; then git_rev="$git_rev+changes"; fi
   jq -s --arg started "$3" --arg load_before "$4" --arg load_after "$(cut -d' ' -f1-3 /proc/loadavg)" \
     --arg git "$git_rev" --argjson machine "$(bench_machine_json)" \
-    --argjson settings "$(jq -n --argjson runs "$RUNS" --argjson d "$DURATION" --argjson c "$CONNECTIONS" \
+    --argjson settings "$(jq -n --argjson runs "$RUNS" --argjson d "$DURATION" --argjson c "$CONNECTIONS" --argjson lc "$LATENCY_CONNECTIONS" \
       --argjson burst "$BURST" --argjson rate "$LATENCY_RATE" --argjson ls "$LATENCY_S" --argjson lw "$LATENCY_WARMUP_S" \
       --argjson bf "$BACKFILL_EVENTS" --argjson quick "$QUICK" \
-      '{runs: $runs, duration_s: $d, connections: $c, burst_events: $burst, latency_rate: $rate,
+      '{runs: $runs, duration_s: $d, connections: $c, latency_connections: $lc, burst_events: $burst, latency_rate: $rate,
         latency_s: $ls, latency_warmup_s: $lw, backfill_events: $bf, quick: ($quick == 1)}')" '
     def median: sort | if length == 0 then null
       elif length % 2 == 1 then .[length / 2 | floor]
@@ -105,7 +105,7 @@ section_machine() {
     "| PostgreSQL | \($m.postgresql.server_version): synchronous_commit=\($m.postgresql.synchronous_commit), fsync=\($m.postgresql.fsync), wal_sync_method=\($m.postgresql.wal_sync_method), full_page_writes=\($m.postgresql.full_page_writes), shared_buffers=\($m.postgresql.shared_buffers), max_wal_size=\($m.postgresql.max_wal_size), checkpoint_timeout=\($m.postgresql.checkpoint_timeout) |",
     "| tools | nginx \($m.tools.nginx), webhook \($m.tools.webhook), wrk \($m.tools.wrk), paypro-loadgen (bench/) |",
     "| load average (1, 5, 15 min) | \(.load_average.before) at the start, \(.load_average.after) at the end |",
-    "| runs | \($s.runs) of each, the median reported; \($s.duration_s) s per throughput run, \($s.connections) connections |",
+    "| runs | \($s.runs) of each, the median reported; \($s.duration_s) s per throughput run, \($s.connections) connections (\($s.latency_connections // $s.connections) in the open-loop latency runs) |",
     "| measured | \(.generated), commit \(.git) |"' "$RESULTS_JSON"
 }
 
@@ -191,7 +191,7 @@ latency_row() {
 section_latency() {
   echo "| open loop, ${LATENCY_RATE_SHOWN}/s for ${LATENCY_S_SHOWN} s (after ${LATENCY_WARMUP_S_SHOWN} s at that rate) | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | answered/s | errors + non-2xx |"
   echo "|---|---|---|---|---|---|---|---|"
-  latency_row "pgbench inserting the inbox's row, one commit each, from ${CONNECTIONS_SHOWN} clients (database ceiling) ⁴" latency.pgbench
+  latency_row "pgbench inserting the inbox's row, one commit each, from ${LATENCY_CONNECTIONS_SHOWN} clients (database ceiling) ⁴" latency.pgbench
   latency_row "nginx \`return 200\` (HTTP ceiling)" latency.nginx
   latency_row "webhook (peer)" latency.webhook
   latency_row "**paypro-webhookd** (defaults, sql handler, verifier and processor running)" latency.daemon
@@ -267,6 +267,7 @@ report_markdown() {
   RESULTS_JSON="$1"
   local docs="$2" name section
   CONNECTIONS_SHOWN="$(jq .settings.connections "$RESULTS_JSON")"
+  LATENCY_CONNECTIONS_SHOWN="$(jq '.settings.latency_connections // .settings.connections' "$RESULTS_JSON")"
   DURATION_SHOWN="$(jq .settings.duration_s "$RESULTS_JSON")"
   LATENCY_RATE_SHOWN="$(fmt_int "$(jq .settings.latency_rate "$RESULTS_JSON")")"
   LATENCY_S_SHOWN="$(jq .settings.latency_s "$RESULTS_JSON")"
