@@ -80,29 +80,49 @@ void AsyncPgConnection::Flush() {
   if (flushed == 0) return AwaitAnswer();
   // PostgreSQL answers only once it has the whole statement, so nothing
   // needs reading while the rest goes out.
-  socket_.async_wait(net::posix::stream_descriptor::wait_write, [this](boost::system::error_code ec) {
-    if (ec) return Answer(MakeError(ErrorCode::kUnavailable, "database unavailable", "sending: " + ec.message()));
-    Flush();
-  });
+  Wait(net::posix::stream_descriptor::wait_write, [this] { Flush(); },
+       [this] { return PQflush(connection_.get()) != 1; });
 }
 
 void AsyncPgConnection::AwaitAnswer() {
-  socket_.async_wait(net::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
-    if (ec) return Answer(MakeError(ErrorCode::kUnavailable, "database unavailable", "receiving: " + ec.message()));
-    if (!PQconsumeInput(connection_.get())) return Answer(Failure("receiving"));
-    // Each result, then the end of the statement's answer (a null result),
-    // may each need more input: ask PQisBusy before every PQgetResult.
-    while (!PQisBusy(connection_.get())) {
-      PGresult* result = PQgetResult(connection_.get());
-      if (!result) return Answer(std::move(answer_));
-      const ExecStatusType status = PQresultStatus(result);
-      if (answer_ && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        answer_ = MakeError(ErrorCode::kUnavailable, "database unavailable", Trimmed(PQresultErrorMessage(result)));
-      }
-      PQclear(result);
+  Wait(net::posix::stream_descriptor::wait_read, [this] { ReadAnswer(); },
+       [this] { return !PQconsumeInput(connection_.get()) || !PQisBusy(connection_.get()); });
+}
+
+void AsyncPgConnection::ReadAnswer() {
+  if (!PQconsumeInput(connection_.get())) return Answer(Failure("receiving"));
+  // Each result, then the end of the statement's answer (a null result),
+  // may each need more input: ask PQisBusy before every PQgetResult.
+  while (!PQisBusy(connection_.get())) {
+    PGresult* result = PQgetResult(connection_.get());
+    if (!result) return Answer(std::move(answer_));
+    const ExecStatusType status = PQresultStatus(result);
+    if (answer_ && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      answer_ = MakeError(ErrorCode::kUnavailable, "database unavailable", Trimmed(PQresultErrorMessage(result)));
     }
-    AwaitAnswer();
+    PQclear(result);
+  }
+  AwaitAnswer();
+}
+
+void AsyncPgConnection::Wait(net::posix::stream_descriptor::wait_type type, std::function<void()> then,
+                             const std::function<bool()>& ready_now) {
+  socket_.async_wait(type, [this, then = std::move(then)](boost::system::error_code ec) {
+    if (ec && ec != net::error::operation_aborted) {
+      return Answer(MakeError(ErrorCode::kUnavailable, "database unavailable", "waiting on the socket: " + ec.message()));
+    }
+    then();
   });
+  // Asio's waits are edge-triggered and look at nothing before they are
+  // queued: readiness that came after libpq's last look, and that another I/O
+  // thread's epoll took while no wait was queued, would never wake this one.
+  // So libpq looks once more now that the wait is queued; if what it waits
+  // for is there (or the connection failed), the wait is cancelled, and
+  // `then` runs at once to take it.
+  if (ready_now()) {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  }
 }
 
 void AsyncPgConnection::Answer(Status status) {

@@ -53,6 +53,11 @@ class AsyncPgConnection {
 
   void Flush();
   void AwaitAnswer();
+  void ReadAnswer();
+  /// Calls `then` once the socket is ready for `type`, or at once when
+  /// `ready_now` finds that it already is.
+  void Wait(boost::asio::posix::stream_descriptor::wait_type type, std::function<void()> then,
+            const std::function<bool()>& ready_now);
   void Answer(Status status);
   Status Failure(const std::string& what) const;
 
