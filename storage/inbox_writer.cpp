@@ -196,11 +196,10 @@ void InboxWriter::OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConn
       spdlog::error("inbox: lost the database connection: {}", opened.error().detail);
       Complete(writer.batch, Unavailable("database connection lost"));
     }
-    // While another connection stores, the queue is still being served.
-    if (!AnyConnected()) {
-      if (healthy_.exchange(false)) spdlog::error("inbox: {}; answering 503", opened.error().detail);
-      FailQueued(opened.error());
-    }
+    // PostgreSQL cannot be reached: new calls get 503 until a connection
+    // opens again. While another connection stores, what is queued waits for it.
+    if (healthy_.exchange(false)) spdlog::error("inbox: {}; answering 503", opened.error().detail);
+    if (!AnyConnected()) FailQueued(opened.error());
     return ReconnectLater(writer);
   }
   writer.connection = std::move(*opened);
