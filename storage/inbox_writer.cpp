@@ -81,6 +81,7 @@ void InboxWriter::Stop() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    if (started_) ++kicks_pending_;  // the Kick posted below
   }
   if (!started_) return;
   std::future<void> drained = drained_.get_future();
@@ -107,7 +108,8 @@ Status InboxWriter::Submit(InboxItem item) {
     }
     queued_bytes_ += item.body.size();
     queue_.push_back(std::move(item));
-    post_kick = !std::exchange(kick_posted_, true);
+    post_kick = kicks_pending_ == 0;
+    if (post_kick) ++kicks_pending_;
   }
   // Posted, not run here: the calls read in the same turn of the event loop
   // join the batch.
@@ -118,7 +120,7 @@ Status InboxWriter::Submit(InboxItem item) {
 void InboxWriter::Kick() {
   {
     std::lock_guard lock(mutex_);
-    kick_posted_ = false;
+    --kicks_pending_;
   }
   for (auto& writer : writers_) {
     if (!writer->busy && writer->connection) StoreNext(*writer);
@@ -130,7 +132,7 @@ void InboxWriter::StoreNext(Writer& writer) {
   writer.batch = TakeBatch();
   if (writer.batch.empty()) {
     writer.busy = false;
-    return FinishIfDrained();
+    return;
   }
   Store(writer);
 }
@@ -152,7 +154,8 @@ void InboxWriter::OnStored(Writer& writer, Status stored) {
     writer.retrying = false;
     Complete(writer.batch, Ok{});
     stored_.Notify();
-    return StoreNext(writer);
+    StoreNext(writer);
+    return FinishIfDrained();
   }
   const std::string detail = RedactPassword(stored.error().detail, database_url_);
   const bool lost = !writer.connection->is_open();
@@ -210,6 +213,7 @@ void InboxWriter::OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConn
     return Store(writer);
   }
   StoreNext(writer);
+  FinishIfDrained();
 }
 
 void InboxWriter::ReconnectLater(Writer& writer) {
@@ -241,11 +245,14 @@ bool InboxWriter::AnyConnected() const {
   return std::any_of(writers_.begin(), writers_.end(), [](const auto& writer) { return writer->connection != nullptr; });
 }
 
+// Once it has set `drained_`, Stop() may return and `this` be gone: call it
+// last, with nothing of `this` touched after it.
 void InboxWriter::FinishIfDrained() {
   if (drained_set_) return;
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_ || !queue_.empty() || kick_posted_) return;
+    // A Kick still queued holds `this`: Stop() must not return before it ran.
+    if (!stopping_ || !queue_.empty() || kicks_pending_ > 0) return;
   }
   if (std::any_of(writers_.begin(), writers_.end(), [](const auto& writer) { return writer->busy; })) return;
   for (auto& writer : writers_) writer->connection.reset();  // none has a statement in flight

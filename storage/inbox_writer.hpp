@@ -111,7 +111,7 @@ class InboxWriter {
   std::mutex mutex_;  // guards what Submit touches
   std::deque<InboxItem> queue_;
   size_t queued_bytes_ = 0;
-  bool kick_posted_ = false;
+  int kicks_pending_ = 0;  // posted Kicks not yet run: Submit's (one at most) and Stop's
   bool stopping_ = false;
   std::atomic<bool> healthy_{true};
   std::promise<void> drained_;  // set on strand_ once stopping and nothing is left
