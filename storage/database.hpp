@@ -17,9 +17,12 @@ using connection = basic_connection_base<connect_direct>;
 
 namespace webhookd {
 
+/// Seconds a connection attempt may take unless the URL says otherwise.
+inline constexpr int kDefaultConnectTimeoutS = 5;
+
 /// Connects to `url` (a libpq URI or key=value string) with a connect timeout
 /// of `timeout_s`. Failures are kUnavailable.
-Result<std::unique_ptr<pqxx::connection>> ConnectDatabase(const Secret& url, int timeout_s = 5);
+Result<std::unique_ptr<pqxx::connection>> ConnectDatabase(const Secret& url, int timeout_s = kDefaultConnectTimeoutS);
 
 /// The connection string with a connect_timeout added when it has none.
 std::string WithConnectTimeout(std::string_view url, int timeout_s);

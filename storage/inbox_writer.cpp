@@ -151,7 +151,7 @@ void InboxWriter::OnStored(Writer& writer, Status stored) {
   if (stored) {
     ++stats_.batches;
     stats_.rows_committed += writer.batch.size();
-    writer.retrying = false;
+    writer.lost_because.reset();
     Complete(writer.batch, Ok{});
     stored_.Notify();
     StoreNext(writer);
@@ -160,27 +160,23 @@ void InboxWriter::OnStored(Writer& writer, Status stored) {
   const std::string detail = RedactPassword(stored.error().detail, database_url_);
   const bool lost = !writer.connection->is_open();
   writer.connection.reset();
-  if (lost && !writer.retrying) {
+  if (lost && !writer.lost_because) {
     // The connection may have died (its backend terminated, an idle timeout,
     // a restart already over) although PostgreSQL is fine: one fresh
     // connection and the batch again before answering 503. Inserting twice
     // is harmless, even after a commit of unknown outcome (ON CONFLICT DO
     // NOTHING).
-    writer.retrying = true;
     writer.lost_because = detail;
     return Connect(writer);
   }
-  // Answering 503 is safe even when the insert's outcome is unknown:
-  // PayPro's retry lands on ON CONFLICT DO NOTHING.
   if (lost) {
     healthy_ = false;
-    spdlog::error("inbox: lost the database connection: {}", detail);
-    Complete(writer.batch, Unavailable("database connection lost"));
+    AnswerConnectionLost(writer, detail);
   } else {
+    writer.lost_because.reset();
     spdlog::error("inbox: batch of {} not stored: {}", writer.batch.size(), detail);
     Complete(writer.batch, Unavailable("insert failed"));
   }
-  writer.retrying = false;
   Connect(writer);
 }
 
@@ -194,11 +190,7 @@ void InboxWriter::Connect(Writer& writer) {
 
 void InboxWriter::OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConnection>> opened) {
   if (!opened) {
-    if (writer.retrying) {
-      writer.retrying = false;
-      spdlog::error("inbox: lost the database connection: {}", opened.error().detail);
-      Complete(writer.batch, Unavailable("database connection lost"));
-    }
+    if (writer.lost_because) AnswerConnectionLost(writer, opened.error().detail);
     // PostgreSQL cannot be reached: new calls get 503 until a connection
     // opens again. While another connection stores, what is queued waits for it.
     if (healthy_.exchange(false)) spdlog::error("inbox: {}; answering 503", opened.error().detail);
@@ -207,13 +199,22 @@ void InboxWriter::OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConn
   }
   writer.connection = std::move(*opened);
   if (!healthy_.exchange(true)) spdlog::info("inbox: database reachable again");
-  if (writer.retrying) {
+  if (writer.lost_because) {
     spdlog::warn("inbox: database connection lost, reconnected to store {} calls again: {}", writer.batch.size(),
-                 writer.lost_because);
+                 *writer.lost_because);
     return Store(writer);
   }
   StoreNext(writer);
   FinishIfDrained();
+}
+
+// The batch's second connection failed too: its calls get 503, which is safe
+// even when an insert's outcome is unknown (PayPro's retry lands on ON
+// CONFLICT DO NOTHING).
+void InboxWriter::AnswerConnectionLost(Writer& writer, const std::string& detail) {
+  writer.lost_because.reset();
+  spdlog::error("inbox: lost the database connection: {}", detail);
+  Complete(writer.batch, Unavailable("database connection lost"));
 }
 
 void InboxWriter::ReconnectLater(Writer& writer) {

@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,8 +79,8 @@ class InboxWriter {
     std::unique_ptr<AsyncPgConnection> connection;
     std::vector<InboxItem> batch;
     bool busy = false;         ///< connecting, storing or waiting to reconnect
-    bool retrying = false;     ///< `batch` goes again on a fresh connection
-    std::string lost_because;  ///< why the connection `batch` first went to broke
+    /// Set while `batch` goes again on a fresh connection: why the first broke.
+    std::optional<std::string> lost_because;
     boost::asio::steady_timer reconnect_timer;
   };
 
@@ -90,6 +91,7 @@ class InboxWriter {
   void OnStored(Writer& writer, Status stored);
   void Connect(Writer& writer);
   void OnConnected(Writer& writer, Result<std::unique_ptr<AsyncPgConnection>> opened);
+  void AnswerConnectionLost(Writer& writer, const std::string& detail);
   void ReconnectLater(Writer& writer);
   void FailQueued(const Status& status);
   bool AnyConnected() const;
