@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 
-#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -67,9 +66,7 @@ void AsyncPgConnection::ExecPrepared(const std::vector<std::string>& params, std
   // libpq copies the parameters into its own buffer here.
   if (!PQsendQueryPrepared(connection_.get(), statement_, static_cast<int>(values.size()), values.data(), nullptr,
                            nullptr, 0)) {
-    // Through the executor, as every answer: `done` may start the next
-    // statement, which must not happen inside this call.
-    return net::post(socket_.get_executor(), [this, failure = Failure("sending")]() mutable { Answer(std::move(failure)); });
+    return Answer(Failure("sending"));
   }
   Flush();
 }

@@ -37,8 +37,9 @@ class AsyncPgConnection {
 
   /// Sends the statement prepared by Open() with text parameters and calls `done`
   /// from the executor once PostgreSQL has answered: Ok, or kUnavailable
-  /// with its message. One statement at a time; the connection must outlive
-  /// the call. Call it from the executor.
+  /// with its message. A failure to send may call `done` before this returns.
+  /// One statement at a time; the connection must outlive the call. Call it
+  /// from the executor.
   void ExecPrepared(const std::vector<std::string>& params, std::function<void(Status)> done);
 
   /// False once the connection broke; a broken connection stays broken.
