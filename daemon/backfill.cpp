@@ -133,7 +133,7 @@ void Report(const BackfillSummary& summary, const BackfillOptions& options, Cloc
 Result<BackfillSummary> RunBackfill(const Config& config, const BackfillOptions& options,
                                     const std::atomic<bool>& stop) {
   const auto started = Clock::now();
-  auto connected = ConnectDatabase(config.database.url);
+  auto connected = ConnectDatabase(config.database.url, "backfill");
   if (!connected) return connected.take_error();
   pqxx::connection_base& connection = **connected;
   BackfillSummary summary;

@@ -38,7 +38,7 @@ int64_t DueWork(pqxx::connection_base& connection) {
 // nothing has moved for a while (events waiting on retries stay for the daemon).
 void ProcessRecorded(const Config& config) {
   auto table = BuildDispatchTable(config.handlers);
-  auto connection = ConnectDatabase(config.database.url);
+  auto connection = ConnectDatabase(config.database.url, "backfill");
   if (!table || !connection) return;
   CurrentTable current(std::make_shared<const DispatchTable>(std::move(*table)));
   WorkSignal verified;

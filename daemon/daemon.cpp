@@ -57,7 +57,7 @@ void WatchSignals(net::signal_set& signals, ControlEvents& control) {
 // (systemd ordering is not readiness): wait for it rather than exit.
 bool Migrate(const Config& config, ControlEvents& control) {
   while (!control.stop_requested()) {
-    auto connection = ConnectDatabase(config.database.url);
+    auto connection = ConnectDatabase(config.database.url, "migrations");
     if (connection) {
       auto version = ApplyMigrations(**connection);
       if (version) {
@@ -83,7 +83,7 @@ std::vector<std::string> OutsideHandlerNames(const DispatchTable& table) {
 
 // Runs waiting for handlers that are gone would block their resources forever.
 void AbandonRemovedHandlerRuns(const Config& config, const DispatchTable& table) {
-  auto connection = ConnectDatabase(config.database.url);
+  auto connection = ConnectDatabase(config.database.url, "handler check");
   if (!connection) return spdlog::warn("handler runs not checked: {}", connection.error().detail);
   try {
     if (const int count = AbandonRunsOfRemovedHandlers(**connection, OutsideHandlerNames(table)); count > 0) {

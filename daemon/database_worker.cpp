@@ -24,7 +24,7 @@ void RunDatabaseWorker(std::string_view role, const Secret& database_url, const 
   while (!stopping) {
     loop.Working();
     if (!connection) {
-      auto connected = ConnectDatabase(database_url);
+      auto connected = ConnectDatabase(database_url, role);
       if (!connected) {
         spdlog::warn("{}: {}", role, connected.error().detail);
         loop.Waiting(kReconnectPause);

@@ -83,7 +83,7 @@ void HandlerRunner::ReleaseHeldRuns() {
     held = held_;
   }
   if (held.empty()) return;
-  auto connection = ConnectDatabase(config_.database.url);
+  auto connection = ConnectDatabase(config_.database.url, "handler runner");
   if (!connection) {
     return spdlog::error("{} handler runs stay leased until their lease ends: {}", held.size(),
                          connection.error().detail);

@@ -64,7 +64,7 @@ bool MetricsSampler::SampleOnce() {
   std::string why;
   try {
     if (!connection_) {
-      auto connected = ConnectDatabase(database_url_, kConnectTimeoutS);
+      auto connected = ConnectDatabase(database_url_, "metrics", kConnectTimeoutS);
       if (connected) {
         connection_ = std::move(*connected);
         pqxx::nontransaction(*connection_).exec0(kStatementTimeoutSql);

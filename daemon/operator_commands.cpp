@@ -19,7 +19,7 @@ namespace {
 // Runs `query` on a connection to a database the daemon has set up.
 template <typename Query>
 int WithDatabase(const Config& config, Query query) {
-  auto connection = ConnectDatabase(config.database.url);
+  auto connection = ConnectDatabase(config.database.url, "command");
   if (!connection) {
     fmt::print(stderr, "paypro-webhookd: {}\n", connection.error().detail);
     return kExitFailure;

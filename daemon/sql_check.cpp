@@ -16,7 +16,7 @@ Status CheckSqlStatements(const Config& config, const DispatchTable& table) {
     if (const auto* sql = dynamic_cast<const SqlHandler*>(handler.get())) statements.push_back(sql);
   }
   if (statements.empty()) return Ok{};
-  auto connection = ConnectDatabase(config.database.url);
+  auto connection = ConnectDatabase(config.database.url, "sql check");
   if (!connection) {
     return MakeError(ErrorCode::kUnavailable, "database unavailable",
                      "cannot check the sql handlers: " + connection.error().detail);

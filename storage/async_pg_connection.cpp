@@ -23,11 +23,12 @@ std::string Trimmed(const char* message) {
 }  // namespace
 
 Result<std::unique_ptr<AsyncPgConnection>> AsyncPgConnection::Open(const net::any_io_executor& executor,
-                                                                   const Secret& url, PreparedStatement statement) {
+                                                                   const Secret& url, std::string_view role,
+                                                                   PreparedStatement statement) {
   const auto unavailable = [&](const std::string& what) {
     return MakeError(ErrorCode::kUnavailable, "database unavailable", RedactPassword(what, url));
   };
-  std::unique_ptr<PGconn, Finish> connection(PQconnectdb(WithConnectTimeout(url.Reveal(), kDefaultConnectTimeoutS).c_str()));
+  std::unique_ptr<PGconn, Finish> connection(PQconnectdb(WithSessionDefaults(url.Reveal(), role, kDefaultConnectTimeoutS).c_str()));
   if (!connection) return unavailable("connecting to PostgreSQL: out of memory");
   if (PQstatus(connection.get()) != CONNECTION_OK) {
     return unavailable("connecting to PostgreSQL: " + Trimmed(PQerrorMessage(connection.get())));

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -25,11 +26,11 @@ struct PreparedStatement {
 
 class AsyncPgConnection {
  public:
-  /// Connects and prepares `statement`. Blocks (name lookup, TLS, the
-  /// prepare's round trip): call it off the I/O threads. Failures are
-  /// kUnavailable, without the password.
+  /// Connects for the daemon's part `role` (as ConnectDatabase) and prepares
+  /// `statement`. Blocks (name lookup, TLS, the prepare's round trip): call
+  /// it off the I/O threads. Failures are kUnavailable, without the password.
   static Result<std::unique_ptr<AsyncPgConnection>> Open(const boost::asio::any_io_executor& executor, const Secret& url,
-                                                         PreparedStatement statement);
+                                                         std::string_view role, PreparedStatement statement);
   /// Not while a statement is in flight: its wait holds `this`.
   ~AsyncPgConnection();
   AsyncPgConnection(const AsyncPgConnection&) = delete;

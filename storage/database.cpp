@@ -8,12 +8,32 @@
 
 namespace webhookd {
 
-std::string WithConnectTimeout(std::string_view url, int timeout_s) {
+namespace {
+
+// Letters, digits and hyphens only: nothing to quote in either form of a
+// connection string.
+std::string ApplicationName(std::string_view role) {
+  std::string name = "paypro-webhookd-";
+  for (const char c : role) name += c == ' ' ? '-' : c;
+  return name;
+}
+
+}  // namespace
+
+std::string WithSessionDefaults(std::string_view url, std::string_view role, int timeout_s) {
   std::string text(url);
-  if (text.find("connect_timeout") != std::string::npos) return text;
   const bool uri = text.starts_with("postgres://") || text.starts_with("postgresql://");
-  if (!uri) return text + fmt::format(" connect_timeout={}", timeout_s);
-  return text + (text.find('?') == std::string::npos ? "?" : "&") + fmt::format("connect_timeout={}", timeout_s);
+  const auto add = [&](std::string_view key, const std::string& value) {
+    if (uri) {
+      text += fmt::format("{}{}={}", text.find('?') == std::string::npos ? '?' : '&', key, value);
+    } else {
+      text += fmt::format(" {}={}", key, value);
+    }
+  };
+  if (text.find("connect_timeout") == std::string::npos) add("connect_timeout", std::to_string(timeout_s));
+  // The fallback gives way to an application_name in the url or in PGAPPNAME.
+  if (text.find("application_name") == std::string::npos) add("fallback_application_name", ApplicationName(role));
+  return text;
 }
 
 std::string RedactPassword(std::string text, const Secret& url) {
@@ -33,9 +53,9 @@ std::string RedactPassword(std::string text, const Secret& url) {
   return text;
 }
 
-Result<std::unique_ptr<pqxx::connection>> ConnectDatabase(const Secret& url, int timeout_s) {
+Result<std::unique_ptr<pqxx::connection>> ConnectDatabase(const Secret& url, std::string_view role, int timeout_s) {
   try {
-    return std::make_unique<pqxx::connection>(WithConnectTimeout(url.Reveal(), timeout_s));
+    return std::make_unique<pqxx::connection>(WithSessionDefaults(url.Reveal(), role, timeout_s));
   } catch (const std::exception& e) {
     return MakeError(ErrorCode::kUnavailable, "database unavailable",
                      "connecting to PostgreSQL: " + RedactPassword(e.what(), url));

@@ -183,7 +183,7 @@ void InboxWriter::OnStored(Writer& writer, Status stored) {
 void InboxWriter::Connect(Writer& writer) {
   writer.busy = true;
   net::post(connector_, [this, &writer] {
-    auto opened = AsyncPgConnection::Open(strand_, database_url_, kInsert);
+    auto opened = AsyncPgConnection::Open(strand_, database_url_, "inbox", kInsert);
     net::post(strand_, [this, &writer, opened = std::move(opened)]() mutable { OnConnected(writer, std::move(opened)); });
   });
 }

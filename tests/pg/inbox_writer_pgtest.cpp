@@ -162,6 +162,21 @@ TEST_F(InboxWriterPgTest, DuplicateSubmitsGiveOneRowAndAllOk) {
   EXPECT_EQ(database_.Scalar("SELECT event_id FROM paypro_events"), "EVDUPLICATE1");
 }
 
+TEST_F(InboxWriterPgTest, ConnectionsAreNamedInboxInPgStatActivity) {
+  DatabaseConfig config;
+  Outcomes outcomes;
+  InboxWriter writer(io_.executor(), Secret(database_.url()), config, stored_, stats_);
+  writer.Start();
+  ASSERT_TRUE(writer.Submit(Item("EVNAMED1", outcomes)).ok());
+  ASSERT_TRUE(outcomes.WaitFor(1));
+  EXPECT_EQ(outcomes.ok(), 1u);
+  // The connection that stored the call is open; the other may still be opening.
+  EXPECT_GE(std::stoi(database_.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                       " AND application_name = 'paypro-webhookd-inbox'")),
+            1);
+  writer.Stop();
+}
+
 TEST_F(InboxWriterPgTest, DuplicateOfAStoredEventIsOkAndKeepsTheFirstBody) {
   DatabaseConfig config;
   Outcomes outcomes;
