@@ -28,7 +28,8 @@ Result<std::unique_ptr<AsyncPgConnection>> AsyncPgConnection::Open(const net::an
   const auto unavailable = [&](const std::string& what) {
     return MakeError(ErrorCode::kUnavailable, "database unavailable", RedactPassword(what, url));
   };
-  std::unique_ptr<PGconn, Finish> connection(PQconnectdb(WithSessionDefaults(url.Reveal(), role, kDefaultConnectTimeoutS).c_str()));
+  std::unique_ptr<PGconn, Finish> connection(
+      PQconnectdb(WithSessionDefaults(url.Reveal(), role, kDefaultConnectTimeoutS).c_str()));
   if (!connection) return unavailable("connecting to PostgreSQL: out of memory");
   if (PQstatus(connection.get()) != CONNECTION_OK) {
     return unavailable("connecting to PostgreSQL: " + Trimmed(PQerrorMessage(connection.get())));
