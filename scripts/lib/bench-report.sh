@@ -135,6 +135,10 @@ section_throughput() {
     "$(fmt_num "$(med rows_per_batch ack.daemon)" 1)" "$DURATION_SHOWN" "$(jq '.machine.cores * .settings.duration_s' "$RESULTS_JSON")" \
     "$(fmt_num "$(med daemon_cpu_s ack.daemon)" 1)" "$(fmt_num "$(med postgres_cpu_s ack.daemon)" 1)" \
     "$(fmt_num "$(med client_cpu_s ack.daemon)" 1)" "$(fmt_mb "$(med peak_rss_kb ack.daemon)")"
+  printf "The inbox's PostgreSQL sessions (pg_stat_activity every 10 ms, bench/inbox_waits.sql): waiting for the daemon's next batch %s %%, on a CPU or runnable %s %%, flushing the WAL %s %%, extending the table %s %%, other %s %%.\n" \
+    "$(fmt_num "$(med inbox_client_pct ack.daemon)" 1)" "$(fmt_num "$(med inbox_cpu_pct ack.daemon)" 1)" \
+    "$(fmt_num "$(med inbox_flush_pct ack.daemon)" 1)" "$(fmt_num "$(med inbox_extend_pct ack.daemon)" 1)" \
+    "$(fmt_num "$(med inbox_other_pct ack.daemon)" 1)"
 }
 
 best_one_row() {

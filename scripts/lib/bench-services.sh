@@ -102,6 +102,27 @@ drop_database() {
   psql -q "$PAYPRO_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
 }
 
+# inbox_waits_start DB: samples, in the background, what the daemon's inbox
+# sessions on DB wait for (bench/inbox_waits.sql) over the middle 80 % of a
+# DURATION-long run, counted from the first stored call (the load generator
+# reads its calls first). inbox_waits_finish sets INBOX_WAITS to the shares as
+# JSON; not in a subshell, as only this shell can wait for the sampler.
+inbox_waits_start() {
+  INBOX_WAITS_FILE="$WORK_DIR/inbox-waits-$1.json"
+  (
+    local give_up=$((SECONDS + 120))
+    until [[ "$(metric paypro_webhookd_inbox_rows_total)" =~ ^[1-9] ]] || ((SECONDS > give_up)); do sleep 0.05; done
+    psql -qtAX "$PAYPRO_TEST_DATABASE_URL" -v db="$1" -v delay="$(awk -v d="$DURATION" 'BEGIN { print d * 0.1 }')" \
+      -v seconds="$(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }')" -f "$REPO_ROOT/bench/inbox_waits.sql"
+  ) >"$INBOX_WAITS_FILE" 2>&1 &
+  INBOX_WAITS_PID=$!
+}
+
+inbox_waits_finish() {
+  wait "$INBOX_WAITS_PID" || die "sampling the inbox's waits failed: $(cat "$INBOX_WAITS_FILE")"
+  INBOX_WAITS="$(jq -c . "$INBOX_WAITS_FILE")"
+}
+
 # daemon_config FILE DB_URL API_BASE EXTRA_YAML: writes a config on free ports; sets DAEMON_PORT, ADMIN_PORT.
 daemon_config() {
   pick_port DAEMON_PORT
