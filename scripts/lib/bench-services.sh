@@ -116,6 +116,7 @@ inbox_waits_start() {
       -v seconds="$(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }')" -f "$REPO_ROOT/bench/inbox_waits.sql"
   ) >"$INBOX_WAITS_FILE" 2>&1 &
   INBOX_WAITS_PID=$!
+  PIDS+=("$INBOX_WAITS_PID")
 }
 
 inbox_waits_finish() {
