@@ -125,7 +125,9 @@ void AsyncPgConnection::Wait(net::posix::stream_descriptor::wait_type type, std:
 }
 
 void AsyncPgConnection::Answer(Status status) {
-  // Moved out first: `done` may start the next statement on this connection.
+  // Moved out first: `done` may start the next statement on this connection,
+  // or destroy it (the inbox drops a failed one), so nothing of `this` is
+  // touched after it, here or in the callers that return straight after.
   auto done = std::move(done_);
   done_ = nullptr;
   done(std::move(status));
