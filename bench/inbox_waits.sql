@@ -1,14 +1,13 @@
 -- What the daemon's inbox sessions (application_name paypro-webhookd-inbox)
 -- on database :'db' wait for: pg_stat_activity sampled every 10 ms for
--- :seconds seconds after :delay seconds, as the percentage of samples in
+-- :seconds seconds, as the percentage of samples in
 -- each group. scripts/bench runs it during each acknowledgement run.
-CREATE FUNCTION pg_temp.inbox_waits(db text, delay float8, seconds float8) RETURNS json
+CREATE FUNCTION pg_temp.inbox_waits(db text, seconds float8) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
   deadline timestamptz;
 BEGIN
   CREATE TEMP TABLE samples (what text);
-  PERFORM pg_sleep(delay);
   deadline := clock_timestamp() + make_interval(secs => seconds);
   WHILE clock_timestamp() < deadline LOOP
     -- Otherwise the view is read once per transaction.
@@ -28,4 +27,4 @@ BEGIN
           FROM (SELECT what, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
                 FROM samples GROUP BY what) shares);
 END $$;
-SELECT pg_temp.inbox_waits(:'db', :delay, :seconds);
+SELECT pg_temp.inbox_waits(:'db', :seconds);

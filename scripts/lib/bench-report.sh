@@ -135,10 +135,11 @@ section_throughput() {
     "$(fmt_num "$(med rows_per_batch ack.daemon)" 1)" "$DURATION_SHOWN" "$(jq '.machine.cores * .settings.duration_s' "$RESULTS_JSON")" \
     "$(fmt_num "$(med daemon_cpu_s ack.daemon)" 1)" "$(fmt_num "$(med postgres_cpu_s ack.daemon)" 1)" \
     "$(fmt_num "$(med client_cpu_s ack.daemon)" 1)" "$(fmt_mb "$(med peak_rss_kb ack.daemon)")"
-  printf "The inbox's PostgreSQL sessions (pg_stat_activity every 10 ms, bench/inbox_waits.sql): waiting for the daemon's next batch %s %%, on a CPU or runnable %s %%, flushing the WAL %s %%, extending the table %s %%, other %s %%.\n" \
+  printf "The inbox's PostgreSQL sessions (pg_stat_activity every 10 ms, bench/inbox_waits.sql): waiting for the daemon's next batch %s %%, on a CPU or runnable %s %%, flushing the WAL %s %%, extending the table %s %%, other %s %%. The machine's cores in the same seconds (/proc/stat): busy %s %%, idle %s %%, taken by the hypervisor %s %%.\n" \
     "$(fmt_num "$(med inbox_client_pct ack.daemon)" 1)" "$(fmt_num "$(med inbox_cpu_pct ack.daemon)" 1)" \
     "$(fmt_num "$(med inbox_flush_pct ack.daemon)" 1)" "$(fmt_num "$(med inbox_extend_pct ack.daemon)" 1)" \
-    "$(fmt_num "$(med inbox_other_pct ack.daemon)" 1)"
+    "$(fmt_num "$(med inbox_other_pct ack.daemon)" 1)" "$(fmt_num "$(med machine_busy_pct ack.daemon)" 1)" \
+    "$(fmt_num "$(med machine_idle_pct ack.daemon)" 1)" "$(fmt_num "$(med machine_steal_pct ack.daemon)" 1)"
 }
 
 best_one_row() {
@@ -156,7 +157,7 @@ database_row() {
 section_database() {
   echo "| pgbench, inserting the inbox's rows with ON CONFLICT DO NOTHING | clients | transactions/s | rows/s | mean latency ms | p99 latency ms | machine core-µs per row | daemon ÷ rows/s |"
   echo "|---|---|---|---|---|---|---|---|"
-  local name label ack
+  local name ack
   ack="$(med rps ack.daemon)"
   for name in one_row_c1 one_row_c8 one_row_c32; do
     database_row "one row per transaction" "$name" "$ack"

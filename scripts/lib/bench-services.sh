@@ -51,7 +51,7 @@ cpu_seconds() {
 # Core-seconds the whole machine has been busy since boot (every process, the
 # kernel included): the difference over a run is what the run cost the machine.
 machine_busy_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
+  machine_ticks | awk -v hz="$(getconf CLK_TCK)" '{ print ($1 + $3) / hz }'
 }
 
 # CPU seconds of the PostgreSQL cluster: the postmaster and its children now
@@ -102,18 +102,42 @@ drop_database() {
   psql -q "$PAYPRO_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
 }
 
+# The whole machine's CPU time since boot, in clock ticks: busy (user, nice,
+# system, irq, softirq), idle (idle, iowait) and stolen by the hypervisor.
+machine_ticks() {
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6, $9 }' /proc/stat
+}
+
+# machine_shares TICKS0 TICKS1: the shares of the ticks between two
+# machine_ticks readings as JSON (machine_busy_pct, machine_idle_pct, machine_steal_pct).
+machine_shares() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    total = (y[1] - x[1]) + (y[2] - x[2]) + (y[3] - x[3])
+    if (total <= 0) total = 1
+    printf "{\"machine_busy_pct\":%.1f,\"machine_idle_pct\":%.1f,\"machine_steal_pct\":%.1f}\n",
+      100 * (y[1] - x[1]) / total, 100 * (y[2] - x[2]) / total, 100 * (y[3] - x[3]) / total
+  }'
+}
+
 # inbox_waits_start DB: samples, in the background, what the daemon's inbox
-# sessions on DB wait for (bench/inbox_waits.sql) over the middle 80 % of a
-# DURATION-long run, counted from the first stored call (the load generator
-# reads its calls first). inbox_waits_finish sets INBOX_WAITS to the shares as
-# JSON; not in a subshell, as only this shell can wait for the sampler.
+# sessions on DB wait for (bench/inbox_waits.sql) and how busy the machine's
+# cores are, over the middle 80 % of a DURATION-long run, counted from the
+# first stored call (the load generator reads its calls first).
+# inbox_waits_finish sets INBOX_WAITS to the shares of the waits and
+# MACHINE_CPU to the cores' (machine_shares) as JSON; not in a subshell, as
+# only this shell can wait for the sampler.
 inbox_waits_start() {
   INBOX_WAITS_FILE="$WORK_DIR/inbox-waits-$1.json"
+  MACHINE_CPU_FILE="$WORK_DIR/machine-cpu-$1.json"
   (
-    local give_up=$((SECONDS + 120))
+    local give_up=$((SECONDS + 120)) ticks
     until [[ "$(metric paypro_webhookd_inbox_rows_total)" =~ ^[1-9] ]] || ((SECONDS > give_up)); do sleep 0.05; done
-    psql -qtAX "$PAYPRO_TEST_DATABASE_URL" -v db="$1" -v delay="$(awk -v d="$DURATION" 'BEGIN { print d * 0.1 }')" \
+    sleep "$(awk -v d="$DURATION" 'BEGIN { print d * 0.1 }')"
+    ticks="$(machine_ticks)"
+    psql -qtAX "$PAYPRO_TEST_DATABASE_URL" -v db="$1" \
       -v seconds="$(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }')" -f "$REPO_ROOT/bench/inbox_waits.sql"
+    machine_shares "$ticks" "$(machine_ticks)" >"$MACHINE_CPU_FILE"
   ) >"$INBOX_WAITS_FILE" 2>&1 &
   INBOX_WAITS_PID=$!
   PIDS+=("$INBOX_WAITS_PID")
@@ -122,6 +146,7 @@ inbox_waits_start() {
 inbox_waits_finish() {
   wait "$INBOX_WAITS_PID" || die "sampling the inbox's waits failed: $(cat "$INBOX_WAITS_FILE")"
   INBOX_WAITS="$(jq -c . "$INBOX_WAITS_FILE")"
+  MACHINE_CPU="$(jq -c . "$MACHINE_CPU_FILE")"
 }
 
 # daemon_config FILE DB_URL API_BASE EXTRA_YAML: writes a config on free ports; sets DAEMON_PORT, ADMIN_PORT.
