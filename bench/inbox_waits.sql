@@ -1,7 +1,7 @@
 -- What the daemon's inbox sessions (application_name paypro-webhookd-inbox)
 -- on database :'db' wait for: pg_stat_activity sampled every 10 ms for
--- :seconds seconds, as the percentage of samples in
--- each group. scripts/bench runs it during each acknowledgement run.
+-- :seconds seconds, as the percentage of samples in each group.
+-- scripts/bench runs it during each acknowledgement run.
 CREATE FUNCTION pg_temp.inbox_waits(db text, seconds float8) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
