@@ -124,20 +124,19 @@ machine_shares() {
 # sessions on DB wait for (bench/inbox_waits.sql) and how busy the machine's
 # cores are, over the middle 80 % of a DURATION-long run, counted from the
 # first stored call (the load generator reads its calls first).
-# inbox_waits_finish sets INBOX_WAITS to the shares of the waits and
-# MACHINE_CPU to the cores' (machine_shares) as JSON; not in a subshell, as
-# only this shell can wait for the sampler.
+# inbox_waits_finish sets SAMPLED to both as one JSON object (inbox_<wait>_pct
+# and machine_shares' keys); not in a subshell, as only this shell can wait
+# for the sampler.
 inbox_waits_start() {
   INBOX_WAITS_FILE="$WORK_DIR/inbox-waits-$1.json"
-  MACHINE_CPU_FILE="$WORK_DIR/machine-cpu-$1.json"
   (
     local give_up=$((SECONDS + 120)) ticks
     until [[ "$(metric paypro_webhookd_inbox_rows_total)" =~ ^[1-9] ]] || ((SECONDS > give_up)); do sleep 0.05; done
     sleep "$(awk -v d="$DURATION" 'BEGIN { print d * 0.1 }')"
     ticks="$(machine_ticks)"
     psql -qtAX "$PAYPRO_TEST_DATABASE_URL" -v db="$1" \
-      -v seconds="$(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }')" -f "$REPO_ROOT/bench/inbox_waits.sql"
-    machine_shares "$ticks" "$(machine_ticks)" >"$MACHINE_CPU_FILE"
+      -v seconds="$(awk -v d="$DURATION" 'BEGIN { print d * 0.8 }')" -f "$REPO_ROOT/bench/inbox_waits.sql" &&
+      machine_shares "$ticks" "$(machine_ticks)"
   ) >"$INBOX_WAITS_FILE" 2>&1 &
   INBOX_WAITS_PID=$!
   PIDS+=("$INBOX_WAITS_PID")
@@ -145,8 +144,7 @@ inbox_waits_start() {
 
 inbox_waits_finish() {
   wait "$INBOX_WAITS_PID" || die "sampling the inbox's waits failed: $(cat "$INBOX_WAITS_FILE")"
-  INBOX_WAITS="$(jq -c . "$INBOX_WAITS_FILE")"
-  MACHINE_CPU="$(jq -c . "$MACHINE_CPU_FILE")"
+  SAMPLED="$(jq -cs '(.[0] | with_entries(.key = "inbox_\(.key)_pct")) + .[1]' "$INBOX_WAITS_FILE")"
 }
 
 # daemon_config FILE DB_URL API_BASE EXTRA_YAML: writes a config on free ports; sets DAEMON_PORT, ADMIN_PORT.
