@@ -96,8 +96,10 @@ CREATE INDEX paypro_events_finished_badly ON paypro_events (state) WHERE state I
 // which writes no index entries, and only if the row's page has room for
 // the new version: full pages sent all of them to other pages, with an
 // entry in each of four indexes. Half-full pages leave that room. Since the
-// verifier's claim became a row lock it writes no lease; bursts with
-// fillfactor 100 and 50 then showed no difference, so the setting stays.
+// verifier's claim became a row lock it writes no lease, but the room still
+// keeps the verified and processed versions on their row's page: full pages
+// made the acknowledgement alone faster (half the table extensions) and a
+// burst end to end slower (docs/BENCHMARKS.md), so the setting stays.
 constexpr std::string_view kRoomForLeases = R"sql(
 ALTER TABLE paypro_events SET (fillfactor = 50);
 )sql";
