@@ -20,7 +20,10 @@ std::string NotificationPayload(const Event& event) {
 
 HandlerOutcome NotifyHandler::Handle(const HandlerCall& call) {
   try {
-    call.tx->exec(*StatementFor(call));
+    // Bound, not quoted: a payload that libpq cannot quote for the
+    // connection's encoding then fails here with the server's word for it,
+    // instead of throwing past the call.
+    call.tx->exec_params("SELECT pg_notify($1, $2)", spec_.channel, NotificationPayload(call.event));
     return HandlerOutcome::Done();
   } catch (const pqxx::sql_error& e) {
     return HandlerOutcome::Retry(std::string("pg_notify failed: ") + e.what());

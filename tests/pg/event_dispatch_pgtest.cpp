@@ -108,7 +108,7 @@ TEST_F(EventDispatchPgTest, ARoundWithAHandlerWithoutStatementRunsOneCallAtATime
   round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
   round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {&call_only}));
   pqxx::work tx(*connection_);
-  EXPECT_EQ(StatementsOf(round, tx, stats_), std::nullopt);
+  EXPECT_FALSE(StatementsOf(round, tx, stats_).has_value());
   EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
   tx.commit();
   EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:0");
@@ -169,6 +169,24 @@ TEST_F(EventDispatchPgTest, NotifyIsSentWithItsQuotedPayloadOnCommit) {
   ASSERT_EQ(receiver.payloads.size(), 2u);
   EXPECT_NE(receiver.payloads[0].find(R"("id":"EVAAAAAAAAAAAAAAA1")"), std::string::npos) << receiver.payloads[0];
   EXPECT_NE(receiver.payloads[1].find(R"("id":"EVAAAAAAAAAAAAAAA2")"), std::string::npos) << receiver.payloads[1];
+}
+
+// libpq cannot quote "€" for EUC_JP, so the round's statements cannot be
+// written; the call, bound on its own, fails with the server's word for it
+// and is the round's failure, instead of an exception that costs the worker
+// its connection.
+TEST_F(EventDispatchPgTest, AValueTheConnectionCannotQuoteFailsItsCall) {
+  NotifyHandler notify(HandlerSettings{"shop", {}, {}}, NotifyHandlerSpec{"shop"});
+  std::vector<Dispatch> round;
+  round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {&notify}));
+  round.back().event.resource_id = "PP\xe2\x82\xac";
+  connection_->set_client_encoding("EUC_JP");
+  pqxx::work tx(*connection_);
+  EXPECT_FALSE(StatementsOf(round, tx, stats_).has_value());
+  const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find("event EVAAAAAAAAAAAAAAA1: handler shop: pg_notify failed"), std::string::npos) << *failure;
+  EXPECT_EQ(tx.exec1("SELECT 'the transaction goes on'")[0].as<std::string>(), "the transaction goes on");
 }
 
 TEST_F(EventDispatchPgTest, AFailingCallOneAtATimeNamesItsEventAndHandler) {
