@@ -108,7 +108,7 @@ TEST_F(EventDispatchPgTest, ARoundWithAHandlerWithoutStatementRunsOneCallAtATime
   round.push_back(Paid("EVAAAAAAAAAAAAAAA1", 1000, {sql.get()}));
   round.push_back(Paid("EVAAAAAAAAAAAAAAA2", 2000, {&call_only}));
   pqxx::work tx(*connection_);
-  EXPECT_FALSE(StatementsOf(round, tx, stats_).has_value());
+  EXPECT_EQ(StatementsOf(round, tx, stats_), std::nullopt);
   EXPECT_EQ(RunAllInTransaction(round, tx, stats_, runs_), std::nullopt);
   tx.commit();
   EXPECT_EQ(Orders(), "EVAAAAAAAAAAAAAAA1:1000,EVAAAAAAAAAAAAAAA2:0");
@@ -182,7 +182,7 @@ TEST_F(EventDispatchPgTest, AValueTheConnectionCannotQuoteFailsItsCall) {
   round.back().event.resource_id = "PP\xe2\x82\xac";
   connection_->set_client_encoding("EUC_JP");
   pqxx::work tx(*connection_);
-  EXPECT_FALSE(StatementsOf(round, tx, stats_).has_value());
+  EXPECT_EQ(StatementsOf(round, tx, stats_), std::nullopt);
   const std::optional<std::string> failure = RunAllInTransaction(round, tx, stats_, runs_);
   ASSERT_TRUE(failure.has_value());
   EXPECT_NE(failure->find("event EVAAAAAAAAAAAAAAA1: handler shop: pg_notify failed"), std::string::npos) << *failure;
